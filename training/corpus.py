@@ -1,0 +1,612 @@
+#!/usr/bin/env python3
+"""Build the voxscreen training corpus under training/work/corpus/.
+
+    /work/venv/bin/python training/corpus.py                 # every stage, in priority order
+    /work/venv/bin/python training/corpus.py --only genuine,copysynth --jobs 2
+    /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
+
+Stages (default order): genuine, espeak, festival, flite, copysynth, asterisk, kokoro, augment,
+manifest. Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
+exists (written after its clips, both atomically); the manifest is rebuilt from those records
+and the clips present on disk, so a partial corpus is usable at any time.
+
+Genuine audio is read from ../shared/train/genuine (never copied into the repository; clips go to
+the git-ignored training/work/corpus/). ../shared/eval is never read.
+"""
+import argparse
+import csv
+import json
+import os
+import shutil
+import sys
+import time
+from collections import defaultdict
+from multiprocessing import Pool
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus_audio as ca  # noqa: E402
+from corpus_text import sentences  # noqa: E402
+
+REPO = HERE.parent
+SHARED_GENUINE = (REPO.parent / "shared" / "train" / "genuine").resolve()
+OUT = HERE / "work" / "corpus"
+CLIPS = OUT / "clips"
+STATE = OUT / "state"
+
+COLUMNS = ["file", "label", "source", "generator", "family", "speaker", "language", "split", "condition", "parent"]
+EXTRA = ["duration_s", "variant", "text", "origin"]
+# Whole generators kept out of train/cal/test: every flite voice.
+UNSEEN_PREFIXES = ("flite-",)
+TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown"}
+
+LOG = None
+
+
+def log(*a):
+    msg = time.strftime("%H:%M:%S ") + " ".join(str(x) for x in a)
+    print(msg, flush=True)
+
+
+# ----------------------------------------------------------------------------------------------
+# task machinery
+
+def state_path(stage, key):
+    return STATE / stage / (key.replace("/", "__") + ".json")
+
+
+def save_state(stage, key, records):
+    p = state_path(stage, key)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"records": records}, ensure_ascii=False))
+    os.replace(tmp, p)
+
+
+def _worker(args):
+    stage, task = args
+    try:
+        return stage, task["key"], WORKERS[stage](task), None
+    except Exception as e:  # keep going; a failed task is retried on the next run
+        return stage, task["key"], None, f"{type(e).__name__}: {e}"
+
+
+def run_tasks(stage, tasks, jobs, limit_s=None):
+    todo = [t for t in tasks if not state_path(stage, t["key"]).exists()]
+    log(f"[{stage}] {len(tasks)} tasks, {len(tasks) - len(todo)} done, {len(todo)} to do")
+    if not todo:
+        return
+    t0 = time.time()
+    n_ok = n_err = n_clips = 0
+    it_args = [(stage, t) for t in todo]
+    pool = Pool(jobs) if jobs > 1 else None
+    it = pool.imap_unordered(_worker, it_args, chunksize=1) if pool else map(_worker, it_args)
+    try:
+        for i, (st, key, recs, err) in enumerate(it, 1):
+            if err:
+                n_err += 1
+                if n_err <= 20:
+                    log(f"[{stage}] {key}: {err}")
+            else:
+                save_state(st, key, recs)
+                n_ok += 1
+                n_clips += len(recs)
+            if i % 100 == 0 or i == len(todo):
+                log(f"[{stage}] {i}/{len(todo)} tasks ({n_clips} clips, {n_err} errors) {time.time() - t0:.0f}s")
+            if limit_s and time.time() - t0 > limit_s:
+                log(f"[{stage}] time limit reached; stopping (resumable)")
+                break
+    finally:
+        if pool:
+            pool.terminate()
+            pool.join()
+
+
+def emit(pieces, relbase, meta):
+    """Write prepared pieces as clips/<relbase>[_pK].wav; return their records."""
+    recs = []
+    for k, pcm in enumerate(pieces):
+        rel = f"clips/{relbase}_p{k}.wav" if len(pieces) > 1 else f"clips/{relbase}.wav"
+        ca.write_wav(OUT / rel, pcm)
+        r = dict(meta)
+        r.update(file=rel, duration_s=round(len(pcm) / ca.SR, 3))
+        recs.append(r)
+    return recs
+
+
+def rec(label, source, generator, family, speaker, language, condition="clean", parent="", variant="", text="",
+        origin=""):
+    return dict(label=label, source=source, generator=generator, family=family, speaker=speaker,
+                language=language, condition=condition, parent=parent, variant=variant, text=text, origin=origin)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage 1: genuine speech from ../shared/train/genuine
+
+def genuine_tasks(args):
+    with open(SHARED_GENUINE / "manifest.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    tasks = []
+    for r in rows:
+        owner, name = r["file"].split("/")[1], Path(r["file"]).stem
+        tasks.append(dict(key=f"{owner}_{name}", row=r))
+    return tasks
+
+
+def genuine_work(t):
+    r = t["row"]
+    y, sr = ca.load(SHARED_GENUINE / r["file"])
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    meta = rec("real", "genuine", "human", "real", r["speaker"], r["language"],
+               variant=r["corpus"], origin=f"shared/train/genuine/{r['file']}")
+    return emit(pieces, f"genuine/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage 2: fast classical TTS
+
+ESPEAK_VOICES = [  # (espeak voice, language, weight)
+    ("en-us", "en", 6), ("en-gb", "en", 4), ("en-gb-scotland", "en", 1), ("en-gb-x-rp", "en", 1),
+    ("en-029", "en", 1), ("en-us-nyc", "en", 1), ("en-gb-x-gbclan", "en", 1),
+    ("de", "de", 2), ("fr-fr", "fr", 2), ("fr-be", "fr", 1), ("es", "es", 2), ("es-419", "es", 1),
+    ("it", "it", 1), ("ru", "ru", 1), ("cmn", "cmn", 1), ("ar", "ar", 1), ("pt", "pt", 1),
+    ("pt-br", "pt", 1), ("nl", "nl", 1), ("fi", "fi", 1), ("cs", "cs", 1), ("ca", "ca", 1), ("hi", "hi", 1)]
+ESPEAK_VARIANTS = ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "f1", "f2", "f3", "f4", "f5", "klatt", "klatt2",
+                   "klatt3", "klatt4", "croak", "grandpa", "grandma", "adam", "Alex", "Alicia", "Andy", "Annie",
+                   "aunty", "benjamin", "david", "ed", "edward", "john", "linda", "max", "michel", "paul", "pedro",
+                   "quincy", "rob", "robert", "steph", "travis", "victor", "zac", "norbert", "shelby", "iven",
+                   "Lee", "Mario", "Michael", "Mike", "miguel", "pablo", "boris", "caleb", "belinda", "anika",
+                   "gustave", "Hugo", "Henrique", "Diogo", "Denis", "sandro", "marcelo", "antonio", "kaukovalta"]
+
+
+def _texts(lang, n, seed):
+    return sentences(lang, n, seed)
+
+
+def espeak_tasks(args):
+    rng = np.random.default_rng(1234)
+    w = np.array([v[2] for v in ESPEAK_VOICES], float)
+    tasks = []
+    texts = {}
+    for i in range(args.espeak_n):
+        v, lang, _ = ESPEAK_VOICES[rng.choice(len(ESPEAK_VOICES), p=w / w.sum())]
+        var = ESPEAK_VARIANTS[rng.integers(len(ESPEAK_VARIANTS))]
+        if lang not in texts:
+            texts[lang] = _texts(lang, args.espeak_n, 11)
+        tasks.append(dict(key=f"espeak_{i:05d}", voice=v, variant=var, lang=lang, text=texts[lang][i],
+                          rate=int(rng.integers(120, 211)), pitch=int(rng.integers(25, 76))))
+    return tasks
+
+
+def espeak_work(t):
+    with ca.tmpdir() as d:
+        wav = os.path.join(d, "o.wav")
+        ca.run(["espeak-ng", "-v", f"{t['voice']}+{t['variant']}", "-s", str(t["rate"]), "-p", str(t["pitch"]),
+                "-w", wav, t["text"]], timeout=60)
+        y, sr = ca.load(wav)
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    spk = f"espeak-{t['voice']}+{t['variant']}"
+    meta = rec("fake", "espeak", "espeak-ng", "tts", spk, t["lang"], text=t["text"],
+               variant=f"rate={t['rate']} pitch={t['pitch']}")
+    return emit(pieces, f"espeak/{t['key']}", meta)
+
+
+FESTIVAL_VOICES = [  # (festival voice, generator, language, text encoding)
+    ("kal_diphone", "festival-kal", "en", "utf-8"), ("ked_diphone", "festival-ked", "en", "utf-8"),
+    ("cmu_us_slt_arctic_hts", "festival-hts-slt", "en", "utf-8"),
+    ("pc_diphone", "festival-it-pc", "it", "latin-1"), ("lp_diphone", "festival-it-lp", "it", "latin-1"),
+    ("upc_ca_ona_hts", "festival-hts-ca-ona", "ca", "latin-1"),
+    ("msu_ru_nsh_clunits", "festival-ru-nsh", "ru", "utf-8"),
+    ("czech_dita", "festival-cs-dita", "cs", "iso-8859-2"), ("czech_machac", "festival-cs-machac", "cs", "iso-8859-2"),
+    ("czech_ph", "festival-cs-ph", "cs", "iso-8859-2"),
+    ("suo_fi_lj_diphone", "festival-fi-lj", "fi", "latin-1"), ("hy_fi_mv_diphone", "festival-fi-mv", "fi", "latin-1"),
+    ("hindi_NSK_diphone", "festival-hi-nsk", "hi", "utf-8")]
+
+
+def festival_tasks(args):
+    avail = set()
+    for base in Path("/usr/share/festival/voices").glob("*/*"):
+        avail.add(base.name)
+    tasks = []
+    rng = np.random.default_rng(99)
+    for v, gen, lang, enc in FESTIVAL_VOICES:
+        if v not in avail:
+            continue
+        n = args.festival_n * (2 if lang == "en" else 1)
+        texts = _texts(lang, n, ca.seed_of(v) % 1000)
+        for i in range(n):
+            tasks.append(dict(key=f"{gen}_{i:04d}", voice=v, gen=gen, lang=lang, enc=enc, text=texts[i],
+                              stretch=round(float(rng.uniform(0.85, 1.2)), 3)))
+    return tasks
+
+
+def festival_work(t):
+    with ca.tmpdir() as d:
+        txt, wav = os.path.join(d, "t.txt"), os.path.join(d, "o.wav")
+        with open(txt, "wb") as f:
+            f.write(t["text"].encode(t["enc"], errors="ignore") + b"\n")
+        ca.run(["text2wave", "-eval", f"(voice_{t['voice']})", "-eval",
+                f"(Parameter.set 'Duration_Stretch {t['stretch']})", txt, "-o", wav], timeout=120)
+        y, sr = ca.load(wav)
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    meta = rec("fake", "festival", t["gen"], "tts", t["gen"], t["lang"], text=t["text"],
+               variant=f"duration_stretch={t['stretch']}")
+    return emit(pieces, f"festival/{t['key']}", meta)
+
+
+FLITE_VOICES = ["kal", "kal16", "awb", "rms", "slt"]
+
+
+def flite_tasks(args):
+    texts = _texts("en", args.flite_n * len(FLITE_VOICES), 77)
+    rng = np.random.default_rng(7)
+    tasks = []
+    for j, v in enumerate(FLITE_VOICES):
+        for i in range(args.flite_n):
+            tasks.append(dict(key=f"flite-{v}_{i:04d}", voice=v, text=texts[j * args.flite_n + i],
+                              stretch=round(float(rng.uniform(0.85, 1.2)), 3)))
+    return tasks
+
+
+def flite_work(t):
+    with ca.tmpdir() as d:
+        wav = os.path.join(d, "o.wav")
+        ca.run(["flite", "-voice", t["voice"], "--setf", f"duration_stretch={t['stretch']}", "-t", t["text"],
+                "-o", wav], timeout=60)
+        y, sr = ca.load(wav)
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    gen = f"flite-{t['voice']}"
+    meta = rec("fake", "flite", gen, "tts", gen, "en", text=t["text"], variant=f"duration_stretch={t['stretch']}")
+    return emit(pieces, f"flite/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage 3: copy-synthesis of the genuine clips
+
+def load_records(stage):
+    out = []
+    d = STATE / stage
+    if d.exists():
+        for p in sorted(d.glob("*.json")):
+            try:
+                out.extend(json.loads(p.read_text())["records"])
+            except Exception:
+                pass
+    return out
+
+
+def copysynth_tasks(args):
+    from corpus_vocoders import VARIANTS
+    tasks = []
+    for r in load_records("genuine") + load_records("asterisk"):
+        for ps in range(args.copysynth_passes):
+            stem = Path(r["file"]).stem
+            k = ca.seed_of(stem, "voc", ps) % len(VARIANTS)
+            if ps > 0:  # later passes use a different vocoder than pass 0
+                k0 = ca.seed_of(stem, "voc", 0) % len(VARIANTS)
+                if k == k0:
+                    k = (k + 1 + ps) % len(VARIANTS)
+            kind, var = VARIANTS[k]
+            tasks.append(dict(key=f"{stem}__{kind}-{var}", src=r, kind=kind, var=var))
+    return tasks
+
+
+def copysynth_work(t):
+    from corpus_vocoders import copy_synth
+    r = t["src"]
+    y = ca.read_pcm(OUT / r["file"])
+    rng = np.random.default_rng(ca.seed_of(t["key"]))
+    out, meta = copy_synth(y, t["kind"], t["var"], rng)
+    pieces = ca.prepare(out, ca.SR, seed=ca.seed_of(t["key"]))
+    m = rec("fake", "copysynth", t["kind"], "resynth", r["speaker"], r["language"],
+            variant=f"{t['kind']}-{t['var']} " + json.dumps(meta, sort_keys=True), origin=r["file"])
+    return emit(pieces, f"copysynth/{t['key']}", m)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage 5: Debian asterisk prompt packages (genuine; asterisk-core-sounds-en is EXCLUDED: the
+# project's example clips come from it)
+
+# asterisk-core-sounds-es is left out too: its es_MX prompts are by Allison Smith, the voice of
+# asterisk-core-sounds-en.
+ASTERISK_PKGS = [  # (package, speaker id, language)
+    ("asterisk-core-sounds-fr-g722", "asterisk-core-fr-june-wallack", "fr"),
+    ("asterisk-core-sounds-it-g722", "asterisk-core-it-carlo-flora", "it"),
+    ("asterisk-core-sounds-ru-g722", "asterisk-core-ru-maxim-topal", "ru"),
+    ("asterisk-prompt-es-co", "asterisk-prompt-es-co-july-jimenez", "es"),
+    ("asterisk-prompt-fr-armelle", "asterisk-prompt-fr-armelle-desjardins", "fr"),
+    ("asterisk-prompt-it-menardi-wav", "asterisk-prompt-it-menardi-paola-dal-zot", "it"),
+]
+PKG_DIR = HERE / "work" / "debs"
+
+
+def fetch_debs():
+    PKG_DIR.mkdir(parents=True, exist_ok=True)
+    import subprocess
+    for pkg, _, _ in ASTERISK_PKGS:
+        assert not pkg.startswith(("asterisk-core-sounds-en", "asterisk-core-sounds-es"))
+        dst = PKG_DIR / pkg
+        if (dst / ".ok").exists():
+            continue
+        tmp = PKG_DIR / (pkg + ".dl")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        r = subprocess.run(["apt-get", "download", pkg], cwd=tmp, capture_output=True, text=True)
+        debs = list(tmp.glob("*.deb"))
+        if r.returncode or not debs:
+            log(f"[asterisk] download of {pkg} failed: {r.stderr.strip()[:200]}")
+            continue
+        ex = tmp / "x"
+        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(ex)], check=True)
+        (tmp / "x" / ".deb").write_text(debs[0].name)
+        debs[0].unlink()
+        shutil.rmtree(dst, ignore_errors=True)
+        os.replace(ex, dst)
+        shutil.rmtree(tmp, ignore_errors=True)
+        (dst / ".ok").write_text("ok")
+
+
+AUDIO_EXT = {".g722", ".wav", ".gsm", ".alaw", ".ulaw", ".sln16", ".sln"}
+
+
+def asterisk_tasks(args):
+    fetch_debs()
+    tasks = []
+    for pkg, spk, lang in ASTERISK_PKGS:
+        root = PKG_DIR / pkg
+        if not root.exists():
+            continue
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_EXT)
+        # one format per package: prefer g722, then wav, then gsm
+        for ext in (".g722", ".wav", ".gsm", ".alaw", ".ulaw"):
+            sel = [p for p in files if p.suffix.lower() == ext]
+            if sel:
+                break
+        sel = [p for p in sel if p.stat().st_size > 1000]
+        rng = np.random.default_rng(ca.seed_of(pkg))
+        rng.shuffle(sel)
+        for p in sel[:args.asterisk_n]:
+            rel = str(p.relative_to(root / "usr/share/asterisk/sounds")) if "usr/share/asterisk/sounds" in str(p) \
+                else str(p.relative_to(root))
+            tasks.append(dict(key=f"{spk}__{rel.replace('/', '_').rsplit('.', 1)[0]}", path=str(p), pkg=pkg,
+                              spk=spk, lang=lang, ext=p.suffix.lower()))
+    return tasks
+
+
+def asterisk_work(t):
+    import subprocess
+    fmt = {".g722": ["-f", "g722"], ".alaw": ["-f", "alaw", "-ar", "8000", "-ac", "1"],
+           ".ulaw": ["-f", "mulaw", "-ar", "8000", "-ac", "1"], ".gsm": ["-f", "gsm"]}.get(t["ext"], [])
+    out = subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", *fmt, "-i", t["path"], "-ac", "1",
+                          "-f", "f32le", "-"], capture_output=True, check=True).stdout
+    y = np.frombuffer(out, dtype=np.float32).astype(np.float64)
+    # native rate of the decoded stream
+    sr = 16000 if t["ext"] == ".g722" else 8000 if t["ext"] in (".alaw", ".ulaw", ".gsm") else None
+    if sr is None:
+        import soundfile as sf
+        y, sr = ca.load(t["path"])
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    meta = rec("real", "asterisk", "human", "real", t["spk"], t["lang"], variant=t["pkg"],
+               origin=f"debian:{t['pkg']}:{os.path.basename(t['path'])}")
+    return emit(pieces, f"asterisk/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage 4: Kokoro-82M (neural TTS), see corpus_kokoro.py
+
+def kokoro_tasks(args):
+    import corpus_kokoro
+    return corpus_kokoro.tasks(args)
+
+
+def kokoro_work(t):
+    import corpus_kokoro
+    y, sr = corpus_kokoro.synth(t)
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    meta = rec("fake", "kokoro", "kokoro", "tts", f"kokoro-{t['voice']}", t["lang"], text=t["text"],
+               variant=f"speed={t['speed']} model={t['model']}")
+    return emit(pieces, f"kokoro/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
+# augmentation (both classes, same distribution)
+
+AUG_STAGES_SRC = ["genuine", "asterisk", "espeak", "festival", "flite", "copysynth", "kokoro"]
+
+
+def augment_tasks(args):
+    tasks = []
+    for st in AUG_STAGES_SRC:
+        for r in load_records(st):
+            stem = Path(r["file"]).stem
+            if ca.unit_hash(stem, "aug?") < args.aug_frac:
+                tasks.append(dict(key=f"{stem}__aug", src=r))
+    return tasks
+
+
+AUGS = ["mp3", "aac", "opus", "tel8k", "noise", "reverb", "gain"]
+
+
+def _ffmpeg_roundtrip(inp, d, enc_args, ext, pre_af=None):
+    import subprocess
+    mid = os.path.join(d, "m." + ext)
+    out = os.path.join(d, "back.wav")
+    cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", inp]
+    if pre_af:
+        cmd += ["-af", pre_af]
+    subprocess.run(cmd + enc_args + [mid], check=True, capture_output=True, timeout=120)
+    subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-i", mid, "-ac", "1", "-ar", str(ca.SR),
+                    "-f", "f32le", out.replace(".wav", ".raw")], check=True, capture_output=True, timeout=120)
+    return np.fromfile(out.replace(".wav", ".raw"), dtype=np.float32).astype(np.float64)
+
+
+def _pink(n, rng):
+    w = rng.standard_normal(n)
+    W = np.fft.rfft(w)
+    f = np.arange(len(W), dtype=float)
+    f[0] = 1.0
+    return np.fft.irfft(W / np.sqrt(f), n)
+
+
+def augment_work(t):
+    import subprocess
+    r = t["src"]
+    src = str(OUT / r["file"])
+    rng = np.random.default_rng(ca.seed_of(t["key"]))
+    kind = AUGS[int(rng.integers(len(AUGS)))]
+    with ca.tmpdir() as d:
+        if kind == "mp3":
+            br = int(rng.choice([32, 64, 128]))
+            y = _ffmpeg_roundtrip(src, d, ["-c:a", "libmp3lame", "-b:a", f"{br}k"], "mp3")
+            param = f"{br}k"
+        elif kind == "aac":
+            br = int(rng.choice([48, 64]))
+            y = _ffmpeg_roundtrip(src, d, ["-c:a", "aac", "-b:a", f"{br}k"], "m4a")
+            param = f"{br}k"
+        elif kind == "opus":
+            br = int(rng.choice([16, 24, 32]))
+            y = _ffmpeg_roundtrip(src, d, ["-c:a", "libopus", "-b:a", f"{br}k"], "ogg")
+            param = f"{br}k"
+        elif kind == "tel8k":
+            y = _ffmpeg_roundtrip(src, d, ["-ar", "8000", "-c:a", "pcm_mulaw"], "wav",
+                                  pre_af="highpass=f=300,lowpass=f=3400")
+            param = "g711u"
+        elif kind == "noise":
+            x = ca.read_pcm(src)
+            snr = float(rng.uniform(10, 30))
+            col = str(rng.choice(["white", "pink"]))
+            n = rng.standard_normal(len(x)) if col == "white" else _pink(len(x), rng)
+            n *= np.sqrt(np.mean(x ** 2) / (np.mean(n ** 2) + 1e-20)) * 10 ** (-snr / 20)
+            y = x + n
+            param = f"{col}-{snr:.0f}dB"
+        elif kind == "reverb":
+            rv, damp, room = int(rng.integers(20, 81)), int(rng.integers(20, 81)), int(rng.integers(20, 101))
+            out = os.path.join(d, "r.wav")
+            subprocess.run(["sox", "-G", src, out, "reverb", str(rv), str(damp), str(room)], check=True,
+                           capture_output=True, timeout=60)
+            y, _ = ca.load(out)
+            param = f"rev{rv}-damp{damp}-room{room}"
+        else:
+            g = float(rng.uniform(-12, 6))
+            y = ca.read_pcm(src) * 10 ** (g / 20)
+            param = f"{g:+.1f}dB"
+    pcm = ca.finish_aug(y, seed=ca.seed_of(t["key"]))
+    if len(pcm) < ca.MIN_S * ca.SR:
+        return []
+    src_rel = r["file"][len("clips/"):]
+    rel = f"clips/aug/{src_rel[:-4]}__{kind}.wav"
+    ca.write_wav(OUT / rel, pcm)
+    m = dict(r)
+    m.update(file=rel, condition=kind, parent=r["file"], duration_s=round(len(pcm) / ca.SR, 3),
+             variant=(r.get("variant", "") + f" aug={kind}:{param}").strip())
+    return [m]
+
+
+# ----------------------------------------------------------------------------------------------
+# manifest
+
+def split_of(r):
+    if r["generator"].startswith(UNSEEN_PREFIXES):
+        return "unseen"
+    if r["speaker"] in TRAIN_ONLY_SPEAKERS:
+        return "train"
+    h = ca.seed_of("split", r["speaker"]) % 100
+    return "train" if h < 70 else ("cal" if h < 85 else "test")
+
+
+def build_manifest():
+    rows = []
+    for st in AUG_STAGES_SRC + ["augment"]:
+        for r in load_records(st):
+            if not (OUT / r["file"]).exists():
+                continue
+            r = dict(r)
+            r["file"] = r["file"]
+            r["split"] = split_of(r)
+            rows.append(r)
+    rows.sort(key=lambda r: r["file"])
+    for name, cols in (("manifest.csv", COLUMNS), ("manifest_full.csv", COLUMNS + EXTRA)):
+        tmp = OUT / (name + ".tmp")
+        with open(tmp, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
+            w.writeheader()
+            for r in rows:
+                w.writerow({c: r.get(c, "") for c in cols})
+        os.replace(tmp, OUT / name)
+    summary = summarize(rows)
+    (OUT / "summary.txt").write_text(summary)
+    log(f"[manifest] {len(rows)} clips\n" + summary)
+
+
+def summarize(rows):
+    agg = defaultdict(lambda: [0, 0.0])
+
+    def add(k, r):
+        agg[k][0] += 1
+        agg[k][1] += float(r.get("duration_s") or 0)
+    for r in rows:
+        add(("label", r["label"], r["condition"] == "clean"), r)
+        add(("split/label", f"{r['split']}/{r['label']}", r["condition"] == "clean"), r)
+        add(("generator", f"{r['label']}/{r['family']}/{r['generator']}", r["condition"] == "clean"), r)
+        add(("condition", r["condition"], True), r)
+    lines = ["group\tkey\tclean_clips\tclean_min\taug_clips\taug_min"]
+    keys = sorted({(k[0], k[1]) for k in agg})
+    for g, k in keys:
+        c = agg.get((g, k, True), [0, 0.0])
+        a = agg.get((g, k, False), [0, 0.0])
+        lines.append(f"{g}\t{k}\t{c[0]}\t{c[1] / 60:.1f}\t{a[0]}\t{a[1] / 60:.1f}")
+    spk = defaultdict(set)
+    for r in rows:
+        spk[r["split"]].add(r["speaker"])
+    lines.append("speakers per split: " + ", ".join(f"{k}={len(v)}" for k, v in sorted(spk.items())))
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------------------------
+
+TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
+             copysynth=copysynth_tasks, asterisk=asterisk_tasks, kokoro=kokoro_tasks, augment=augment_tasks)
+WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
+               copysynth=copysynth_work, asterisk=asterisk_work, kokoro=kokoro_work, augment=augment_work)
+ORDER = ["genuine", "espeak", "festival", "flite", "copysynth", "asterisk", "kokoro", "augment", "manifest"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="", help="comma-separated stages (default: all, in order): " + ",".join(ORDER))
+    ap.add_argument("--skip", default="", help="comma-separated stages to leave out")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--espeak-n", type=int, default=600)
+    ap.add_argument("--festival-n", type=int, default=30, help="clips per festival voice (x2 for English voices)")
+    ap.add_argument("--flite-n", type=int, default=40, help="clips per flite voice")
+    ap.add_argument("--copysynth-passes", type=int, default=1, help="vocoders per genuine clip")
+    ap.add_argument("--asterisk-n", type=int, default=150, help="max prompts per asterisk package")
+    ap.add_argument("--kokoro-n", type=int, default=60, help="clips per kokoro voice")
+    ap.add_argument("--aug-frac", type=float, default=0.35)
+    ap.add_argument("--stage-time-limit", type=float, default=0, help="seconds per stage (0 = none)")
+    args = ap.parse_args()
+    stages = [s for s in (args.only.split(",") if args.only else ORDER) if s]
+    skip = set(filter(None, args.skip.split(",")))
+    for s in stages:
+        if s in skip:
+            continue
+        if s not in ORDER:
+            ap.error(f"unknown stage {s}")
+        if s == "manifest":
+            build_manifest()
+            continue
+        try:
+            tasks = TASKS[s](args)
+        except Exception as e:
+            log(f"[{s}] cannot list tasks: {type(e).__name__}: {e}; skipped")
+            continue
+        run_tasks(s, tasks, args.jobs, args.stage_time_limit or None)
+        build_manifest()
+
+
+if __name__ == "__main__":
+    main()

