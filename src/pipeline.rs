@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use crate::conditions::{BandwidthMeter, ClipMeter};
-use crate::decode::Decoder;
+use crate::decode::{Decoder, StreamInfo};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::model::Manifest;
@@ -77,29 +77,7 @@ pub fn stream_windows(
     limits: &Limits,
     mut on_window: impl FnMut(WindowSpan, &[f32]) -> Result<()>,
 ) -> Result<StreamFacts> {
-    let (mut source, info): (Box<dyn ChunkSource + '_>, crate::decode::StreamInfo) = match input {
-        Input::Path(path) => {
-            let decoder = Decoder::open_path(path, *limits)?;
-            let info = decoder.info().clone();
-            (Box::new(decoder), info)
-        }
-        Input::Bytes(bytes, extension) => {
-            let decoder = Decoder::open_bytes(bytes.to_vec(), extension, *limits)?;
-            let info = decoder.info().clone();
-            (Box::new(decoder), info)
-        }
-        Input::Samples(samples, rate) => {
-            check_samples(samples, rate, limits)?;
-            let info = crate::decode::StreamInfo {
-                codec: "pcm_f32".into(),
-                container: "raw".into(),
-                sample_rate: rate,
-                channels: 1,
-                lossy: false,
-            };
-            (Box::new(ArraySource { rest: samples }), info)
-        }
-    };
+    let (mut source, info) = open_source(input, limits)?;
 
     let rate = manifest.sample_rate;
     let mut resampler = Resampler::new(info.sample_rate, rate)?;
@@ -164,6 +142,35 @@ pub fn stream_windows(
     })
 }
 
+type OpenedSource<'a> = (Box<dyn ChunkSource + 'a>, StreamInfo);
+
+/// Opens the decoder (or wraps the array) for `input`.
+fn open_source<'a>(input: Input<'a>, limits: &Limits) -> Result<OpenedSource<'a>> {
+    Ok(match input {
+        Input::Path(path) => {
+            let decoder = Decoder::open_path(path, *limits)?;
+            let info = decoder.info().clone();
+            (Box::new(decoder), info)
+        }
+        Input::Bytes(bytes, extension) => {
+            let decoder = Decoder::open_bytes(bytes.to_vec(), extension, *limits)?;
+            let info = decoder.info().clone();
+            (Box::new(decoder), info)
+        }
+        Input::Samples(samples, rate) => {
+            check_samples(samples, rate, limits)?;
+            let info = StreamInfo {
+                codec: "pcm_f32".into(),
+                container: "raw".into(),
+                sample_rate: rate,
+                channels: 1,
+                lossy: false,
+            };
+            (Box::new(ArraySource { rest: samples }), info)
+        }
+    })
+}
+
 fn check_samples(samples: &[f32], rate: u32, limits: &Limits) -> Result<()> {
     if rate == 0 {
         return Err(Error::InvalidInput("sample rate must be positive".into()));
@@ -190,4 +197,65 @@ fn check_samples(samples: &[f32], rate: u32, limits: &Limits) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The model input of every window of a clip, exactly as screening computes it (the training
+/// recipe reads its features through this function).
+#[derive(Debug, Clone)]
+pub struct WindowFeatures {
+    /// Model input per window, `[windows, rows, frames]`.
+    pub inputs: ndarray::Array3<f32>,
+    /// Whether each window holds speech (only those are scored).
+    pub speech: Vec<bool>,
+    /// Start and end of each window, in seconds.
+    pub spans_s: Vec<(f64, f64)>,
+    /// What decoding measured.
+    pub audio: AudioInfo,
+}
+
+/// Computes [`WindowFeatures`] for a clip (held in memory: meant for clips, not hours).
+pub fn window_features(
+    input: Input<'_>,
+    manifest: &Manifest,
+    extractor: &crate::features::FeatureExtractor,
+    limits: &Limits,
+) -> Result<WindowFeatures> {
+    let rows = extractor.n_rows();
+    let frames = extractor.n_frames(manifest.window_samples());
+    let mut values: Vec<f32> = Vec::new();
+    let mut spans: Vec<WindowSpan> = Vec::new();
+    let facts = stream_windows(input, manifest, limits, |span, window| {
+        values.extend(extractor.model_input(window).iter());
+        spans.push(span);
+        Ok(())
+    })?;
+    let inputs = ndarray::Array3::from_shape_vec((spans.len(), rows, frames), values)
+        .map_err(|e| Error::InvalidInput(format!("feature shape: {e}")))?;
+    let rate = manifest.sample_rate as f64;
+    Ok(WindowFeatures {
+        inputs,
+        speech: spans.iter().map(|s| facts.speech.window_has_speech(*s)).collect(),
+        spans_s: spans
+            .iter()
+            .map(|s| (s.start as f64 / rate, s.end as f64 / rate))
+            .collect(),
+        audio: facts.audio,
+    })
+}
+
+/// Decodes a whole clip and resamples it to `sample_rate` (in memory: meant for clips).
+pub fn decode_to_rate(input: Input<'_>, sample_rate: u32, limits: &Limits) -> Result<Vec<f32>> {
+    let (mut source, info) = open_source(input, limits)?;
+    let mut resampler = Resampler::new(info.sample_rate, sample_rate)?;
+    let mut chunk = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        chunk.clear();
+        if source.read(&mut chunk)? {
+            resampler.process(&chunk, &mut out)?;
+        } else {
+            resampler.finish(&mut out)?;
+            return Ok(out);
+        }
+    }
 }

@@ -44,7 +44,7 @@ EXTRA = ["duration_s", "variant", "text", "origin"]
 UNSEEN_PREFIXES = ("flite-",)
 TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown"}
 
-LOG = None
+REVERSE = False
 
 
 def log(*a):
@@ -77,6 +77,8 @@ def _worker(args):
 
 def run_tasks(stage, tasks, jobs, limit_s=None):
     todo = [t for t in tasks if not state_path(stage, t["key"]).exists()]
+    if REVERSE:  # lets a second process work the same stage from the other end
+        todo.reverse()
     log(f"[{stage}] {len(tasks)} tasks, {len(tasks) - len(todo)} done, {len(todo)} to do")
     if not todo:
         return
@@ -530,7 +532,7 @@ def build_manifest():
             rows.append(r)
     rows.sort(key=lambda r: r["file"])
     for name, cols in (("manifest.csv", COLUMNS), ("manifest_full.csv", COLUMNS + EXTRA)):
-        tmp = OUT / (name + ".tmp")
+        tmp = OUT / f"{name}.{os.getpid()}.tmp"
         with open(tmp, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=cols, extrasaction="ignore")
             w.writeheader()
@@ -588,7 +590,10 @@ def main():
     ap.add_argument("--kokoro-n", type=int, default=60, help="clips per kokoro voice")
     ap.add_argument("--aug-frac", type=float, default=0.35)
     ap.add_argument("--stage-time-limit", type=float, default=0, help="seconds per stage (0 = none)")
+    ap.add_argument("--reverse", action="store_true", help="work through each stage's tasks back to front")
     args = ap.parse_args()
+    global REVERSE
+    REVERSE = args.reverse
     stages = [s for s in (args.only.split(",") if args.only else ORDER) if s]
     skip = set(filter(None, args.skip.split(",")))
     for s in stages:

@@ -148,8 +148,8 @@ def main():
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--command", default="python training/features.py && python training/train.py && "
-                                          "python training/export.py")
+    ap.add_argument("--command", default="python training/features.py --jobs 2 && python training/train.py "
+                                          "--epochs 15 --max-minutes 40 && python training/export.py")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.models, exist_ok=True)

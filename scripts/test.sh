@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: Rust unit and integration tests (CLI included), the
+# Python package built into a fresh virtualenv with pytest, and the example notebook executed.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/setup.sh"
+cd "$root"
+
+echo "== cargo test"
+cargo test --workspace --exclude voxscreen-python
+
+echo "== python package"
+rm -rf target/pyenv
+python3 -m venv target/pyenv
+target/pyenv/bin/python -m pip install -q --upgrade pip
+target/pyenv/bin/python -m pip install -q pytest matplotlib nbclient nbformat ipykernel
+target/pyenv/bin/python -m pip install -q ./python
+(cd python && ../target/pyenv/bin/python -m pytest -q tests)
+
+echo "== example notebook"
+target/pyenv/bin/python -m ipykernel install --prefix target/pyenv --name voxscreen-test >/dev/null
+target/pyenv/bin/python python/examples/run_notebook.py python/examples/screen_folder.ipynb

@@ -1,0 +1,155 @@
+//! End-to-end behaviour of the Screener with the small development model
+//! (tests/models/dev.json: logit = mean(features²) − 1, a known function, not a detector).
+
+use std::path::{Path, PathBuf};
+
+use voxscreen::{Error, Limits, Reason, Screener, Verdict};
+
+fn dev_screener() -> Screener {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
+    Screener::from_path(&path).expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
+}
+
+/// A speech-like test signal: amplitude-modulated harmonics with noise, `seconds` long.
+fn voiced(seconds: f64, rate: u32, seed: u32) -> Vec<f32> {
+    let n = (seconds * rate as f64) as usize;
+    let mut state = seed.wrapping_mul(2654435761).max(1);
+    (0..n)
+        .map(|i| {
+            let t = i as f32 / rate as f32;
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let noise = (state as f32 / u32::MAX as f32 - 0.5) * 0.02;
+            let envelope = 0.5 + 0.5 * (2.0 * std::f32::consts::PI * 3.0 * t).sin();
+            let f0 = 120.0 + 20.0 * (2.0 * std::f32::consts::PI * 0.5 * t).sin();
+            let harmonics: f32 = (1..8)
+                .map(|k| (2.0 * std::f32::consts::PI * f0 * k as f32 * t).sin() / k as f32)
+                .sum();
+            0.1 * envelope * harmonics + noise
+        })
+        .collect()
+}
+
+#[test]
+fn screener_is_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Screener>();
+}
+
+#[test]
+fn samples_get_a_verdict_probability_and_timeline() {
+    let screener = dev_screener();
+    let report = screener.screen_samples(&voiced(5.0, 16000, 1), 16000).unwrap();
+    assert!(report.error.is_none());
+    assert!(report.verdict.is_some());
+    assert_ne!(report.verdict, Some(Verdict::NotApplicable));
+    let p = report.probability_synthetic.unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    // 5 s, window 2 s, hop 1 s: windows at 0,1,2,3 (ends at 5.0 exactly).
+    let starts: Vec<f64> = report.timeline.iter().map(|w| w.start_s).collect();
+    assert_eq!(starts, vec![0.0, 1.0, 2.0, 3.0]);
+    assert!(report.timeline.iter().all(|w| w.speech == w.probability_synthetic.is_some()));
+    let audio = report.audio.unwrap();
+    assert_eq!((audio.sample_rate, audio.channels), (16000, 1));
+    assert!((audio.duration_s - 5.0).abs() < 1e-9);
+}
+
+#[test]
+fn silence_is_not_applicable_no_speech() {
+    let report = dev_screener().screen_samples(&vec![0.0; 48000], 16000).unwrap();
+    assert_eq!(report.verdict, Some(Verdict::NotApplicable));
+    assert_eq!(report.reason, Some(Reason::NoSpeech));
+    assert_eq!(report.probability_synthetic, None);
+}
+
+#[test]
+fn half_a_second_of_speech_is_too_short() {
+    let mut samples = vec![0.0; 16000];
+    samples.extend(voiced(0.5, 16000, 2));
+    samples.extend(vec![0.0; 16000]);
+    let report = dev_screener().screen_samples(&samples, 16000).unwrap();
+    assert_eq!(report.verdict, Some(Verdict::NotApplicable));
+    assert_eq!(report.reason, Some(Reason::TooShort));
+    assert!(report.timeline.iter().all(|w| w.probability_synthetic.is_none()));
+}
+
+#[test]
+fn a_clip_shorter_than_a_window_is_tiled_and_judged() {
+    let report = dev_screener().screen_samples(&voiced(1.5, 16000, 3), 16000).unwrap();
+    assert_eq!(report.timeline.len(), 1);
+    assert_eq!((report.timeline[0].start_s, report.timeline[0].end_s), (0.0, 1.5));
+    assert!(report.probability_synthetic.is_some());
+}
+
+#[test]
+fn other_sample_rates_are_resampled() {
+    let report = dev_screener().screen_samples(&voiced(3.0, 44100, 4), 44100).unwrap();
+    let audio = report.audio.unwrap();
+    assert_eq!(audio.sample_rate, 44100);
+    assert!((audio.duration_s - 3.0).abs() < 1e-3);
+    assert!(report.probability_synthetic.is_some());
+}
+
+#[test]
+fn narrowband_audio_is_screened_and_flagged() {
+    let report = dev_screener().screen_samples(&voiced(4.0, 8000, 5), 8000).unwrap();
+    assert!(report.probability_synthetic.is_some());
+    assert!(report.flags.contains(&voxscreen::Flag::Narrowband));
+    assert!(report.audio.unwrap().effective_bandwidth_hz <= 4000.0);
+}
+
+#[test]
+fn bad_samples_give_typed_errors() {
+    let s = dev_screener();
+    assert!(matches!(s.screen_samples(&[], 16000), Err(Error::InvalidInput(_))));
+    assert!(matches!(s.screen_samples(&[0.1; 100], 0), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        s.screen_samples(&[0.1, f32::NAN, 0.2], 16000),
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        s.screen_samples(&[0.1; 100], 400_000),
+        Err(Error::LimitExceeded(_))
+    ));
+    let tight = dev_screener().with_limits(Limits {
+        max_duration_s: 1.0,
+        ..Limits::default()
+    });
+    assert!(matches!(
+        tight.screen_samples(&voiced(2.0, 16000, 6), 16000),
+        Err(Error::LimitExceeded(_))
+    ));
+}
+
+#[test]
+fn same_input_gives_the_same_json_with_one_or_many_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for i in 0..6 {
+        let path = dir.path().join(format!("clip{i}.wav"));
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for x in voiced(3.0 + i as f64, 16000, 10 + i) {
+            w.write_sample((x * 32767.0) as i16).unwrap();
+        }
+        w.finalize().unwrap();
+        paths.push(path);
+    }
+    let screener = dev_screener();
+    let json = |threads| -> Vec<String> {
+        screener
+            .screen_many(&paths, threads, &|_| {})
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect()
+    };
+    let one = json(1);
+    assert_eq!(one, json(4));
+    assert!(one.iter().all(|j| j.contains("\"error\":null")));
+}
