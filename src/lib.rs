@@ -14,8 +14,10 @@
 pub mod conditions;
 pub mod decode;
 pub mod error;
+pub mod eval;
 pub mod features;
 pub mod limits;
+pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod report;

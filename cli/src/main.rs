@@ -1,7 +1,9 @@
 //! `voxscreen`: screen audio and video files for synthetic speech from the command line.
 //! A thin layer over the `voxscreen` library: argument parsing, file discovery and output.
 
+mod eval_cmd;
 mod output;
+mod plot;
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -68,6 +70,16 @@ enum Command {
     /// Screen files, folders (recursively) or `-` (standard input).
     #[command(after_help = VERDICT_HELP)]
     Screen(ScreenArgs),
+    /// Evaluate the model on labelled clips: EER, ROC AUC, minDCF and error rates.
+    Eval(EvalCmdArgs),
+}
+
+#[derive(Args)]
+struct EvalCmdArgs {
+    #[command(flatten)]
+    eval: eval_cmd::EvalArgs,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 /// Options shared by every command that screens audio.
@@ -144,6 +156,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Screen(args) => screen(&args),
+        Command::Eval(args) => {
+            let screener = match args.model.screener() {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            match eval_cmd::run(&args.eval, &screener, args.model.threads) {
+                Ok(code) => ExitCode::from(code as u8),
+                Err(msg) => {
+                    eprintln!("voxscreen: {msg}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
     }
 }
 
