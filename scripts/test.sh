@@ -8,14 +8,16 @@ cd "$root"
 
 echo "== cargo test"
 cargo test --workspace --exclude voxscreen-python
+cargo build -p voxscreen-cli
 
 echo "== python package"
 rm -rf target/pyenv
 python3 -m venv target/pyenv
 target/pyenv/bin/python -m pip install -q --upgrade pip
 target/pyenv/bin/python -m pip install -q pytest matplotlib nbclient nbformat ipykernel
-target/pyenv/bin/python -m pip install -q ./python
-(cd python && ../target/pyenv/bin/python -m pytest -q tests)
+# The dev profile reuses what `cargo test` just compiled (users get the release build).
+target/pyenv/bin/python -m pip install -q ./python --config-settings=build-args="--profile dev"
+(cd python && VOXSCREEN_CLI=../target/debug/voxscreen ../target/pyenv/bin/python -m pytest -q tests)
 
 echo "== example notebook"
 target/pyenv/bin/python -m ipykernel install --prefix target/pyenv --name voxscreen-test >/dev/null

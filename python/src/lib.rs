@@ -15,7 +15,7 @@ use ndarray::{ArrayViewD, Axis, Ix2};
 use numpy::{IntoPyArray, PyReadonlyArrayDyn, PyUntypedArray, PyUntypedArrayMethods};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyInt, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
 use voxscreen::features::FeatureExtractor;
 use voxscreen::pipeline::{self, Input};
@@ -75,7 +75,10 @@ where
         Err(payload) => Err(exception(
             py,
             INTERNAL,
-            format!("internal error in voxscreen (please report): {}", panic_message(&*payload)),
+            format!(
+                "internal error in voxscreen (please report): {}",
+                panic_message(&*payload)
+            ),
         )),
     }
 }
@@ -106,47 +109,60 @@ fn source_from(
     source: &Bound<'_, PyAny>,
     sample_rate: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Source> {
+    let sample_rate = sample_rate.filter(|r| !r.is_none());
     if let Ok(array) = source.cast::<PyUntypedArray>() {
-        let Some(rate) = sample_rate.filter(|r| !r.is_none()) else {
-            return Err(input_error(py, "sample_rate= is required when screening an array"));
+        let Some(rate) = sample_rate else {
+            return Err(input_error(
+                py,
+                "sample_rate= is required when screening an array",
+            ));
         };
         let rate = sample_rate_from(py, rate)?;
         let samples = mono_samples(py, array)?;
         return Ok(Source::Samples(samples, rate));
     }
-    if sample_rate.is_some_and(|r| !r.is_none()) {
+    let file = if let Ok(bytes) = source.cast::<PyBytes>() {
+        Source::Bytes(bytes.as_bytes().to_vec())
+    } else if let Ok(bytes) = source.cast::<PyByteArray>() {
+        Source::Bytes(bytes.to_vec())
+    } else if source.is_instance_of::<PyString>() || source.hasattr("__fspath__")? {
+        Source::Path(source.extract::<PathBuf>()?)
+    } else {
+        return Err(type_error(
+            py,
+            format!(
+                "source must be a path, bytes or a numpy array, not {}",
+                source.get_type().name()?
+            ),
+        ));
+    };
+    if sample_rate.is_some() {
         return Err(input_error(
             py,
             "sample_rate= applies only to arrays; files carry their own rate",
         ));
     }
-    if let Ok(bytes) = source.cast::<PyBytes>() {
-        return Ok(Source::Bytes(bytes.as_bytes().to_vec()));
-    }
-    if let Ok(bytes) = source.cast::<PyByteArray>() {
-        return Ok(Source::Bytes(bytes.to_vec()));
-    }
-    if source.is_instance_of::<PyString>() || source.hasattr("__fspath__")? {
-        let path: PathBuf = source.extract()?;
-        return Ok(Source::Path(path));
-    }
-    Err(type_error(
-        py,
-        format!(
-            "source must be a path, bytes or a numpy array, not {}",
-            source.get_type().name()?
-        ),
-    ))
+    Ok(file)
 }
 
 /// A positive sample rate that fits in u32 (huge values break the sample-rate limit).
 fn sample_rate_from(py: Python<'_>, rate: &Bound<'_, PyAny>) -> PyResult<u32> {
-    if !rate.is_instance_of::<PyInt>() {
+    // Python ints and integer-like objects (numpy integers: `__index__`), never floats.
+    let index;
+    let rate = if rate.is_instance_of::<PyInt>() {
+        rate
+    } else if !rate.is_instance_of::<PyFloat>() && rate.hasattr("__index__")? {
+        index = rate.call_method0("__index__")?;
+        &index
+    } else {
         return Err(type_error(
             py,
-            format!("sample_rate must be an int, not {}", rate.get_type().name()?),
+            format!(
+                "sample_rate must be an int, not {}",
+                rate.get_type().name()?
+            ),
         ));
-    }
+    };
     let error = match rate.extract::<i64>() {
         Ok(r) if r <= 0 => Error::InvalidInput(format!("sample rate must be positive, got {r}")),
         Ok(r) => match u32::try_from(r) {
@@ -207,7 +223,9 @@ fn downmix<T: Copy>(view: ArrayViewD<'_, T>, convert: impl Fn(T) -> f32) -> Vec<
     if view.ndim() == 1 {
         return view.iter().map(|&x| convert(x)).collect();
     }
-    let view = view.into_dimensionality::<Ix2>().expect("2-D checked by caller");
+    let view = view
+        .into_dimensionality::<Ix2>()
+        .expect("2-D checked by caller");
     let (rows, cols) = view.dim();
     // The shorter axis holds channels; a square array is read as (samples, channels).
     let channel_axis = if rows < cols { 0 } else { 1 };
@@ -377,10 +395,16 @@ fn clip_features(
     kind: &str,
     samples: &[f32],
 ) -> voxscreen::Result<ndarray::Array2<f32>> {
-    let _ = (extractor, samples);
-    Err(Error::InvalidInput(format!(
-        "feature kind {kind:?} is not available in this build yet"
-    )))
+    Ok(match kind {
+        "lfcc" => extractor.lfcc(samples),
+        "log_spectrogram" => extractor.log_spectrogram(samples),
+        "power_spectrogram" => extractor.power_spectrogram(samples),
+        other => {
+            return Err(Error::InvalidInput(format!(
+                "unknown feature kind {other:?}"
+            )))
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
