@@ -1138,3 +1138,81 @@ pub fn render_table(report: &EvalReport) -> String {
     out.push_str(&layout(&rows, 2));
     out
 }
+
+/// Everything [`run`] needs besides the screener and the labels file.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// How to read the labels.
+    pub labels: LabelOptions,
+    /// Grouping columns and minDCF parameters.
+    pub eval: EvalOptions,
+    /// Score cache file (JSON lines), if any.
+    pub cache: Option<PathBuf>,
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+}
+
+/// What [`run`] produces.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    /// The labels as read.
+    pub labels: LabelSet,
+    /// One result per labelled clip, in label order.
+    pub results: Vec<ClipResult>,
+    /// The metrics.
+    pub report: EvalReport,
+}
+
+/// The whole evaluation (`voxscreen eval`, `voxscreen.evaluate`): reads the labels, checks them
+/// before screening anything (both classes present, grouping columns exist, at least one file
+/// exists), screens every file not in the cache on all cores, and computes the report.
+/// `on_plan(reused, to_screen)` is called once before screening; `on_done` after each file.
+pub fn run(
+    screener: &crate::Screener,
+    labels_path: &Path,
+    opts: &RunOptions,
+    on_plan: &mut dyn FnMut(usize, usize),
+    on_done: &(dyn Fn(&Report) + Sync),
+) -> Result<RunOutput> {
+    let labels = load_labels(labels_path, &opts.labels)?;
+    labels.check_both_classes()?;
+    for column in &opts.eval.by {
+        labels.column_index(column)?;
+    }
+    let missing = labels.missing_files();
+    if missing.len() == labels.clips.len() {
+        return Err(Error::InvalidInput(format!(
+            "none of the {} files listed in {} exists (first: {}); check the paths",
+            labels.clips.len(),
+            labels_path.display(),
+            missing[0].display(),
+        )));
+    }
+    let model = screener.model_info().clone();
+    let mut cache = match &opts.cache {
+        Some(p) => Some(ScoreCache::open(p, &model.sha256)?),
+        None => None,
+    };
+    let paths: Vec<PathBuf> = labels.clips.iter().map(|c| c.path.clone()).collect();
+    let workers = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let mut screen = |chunk: &[PathBuf]| screener.screen_many(chunk, opts.threads, on_done);
+    let (results, summary) = screen_with_cache(
+        &paths,
+        cache.as_mut(),
+        (16 * workers).max(64),
+        on_plan,
+        &mut screen,
+    )?;
+    let mut report = evaluate(&labels, &results, &model, &opts.eval)?;
+    if opts.cache.is_some() {
+        report.cache = Some(summary);
+    }
+    Ok(RunOutput {
+        labels,
+        results,
+        report,
+    })
+}

@@ -128,10 +128,18 @@ impl Screener {
         }
     }
 
-    /// Screens a file and files any failure as an error report.
+    /// Screens a file and files any failure as an error report. A panic, which no input should
+    /// cause, is caught too so that a batch never stops for one file.
     pub fn report_for_path(&self, path: &Path) -> Report {
-        self.screen_path(path)
-            .unwrap_or_else(|e| self.error_report(Some(path.display().to_string()), &e))
+        let name = || Some(path.display().to_string());
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.screen_path(path))) {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => self.error_report(name(), &e),
+            Err(_) => self.error_report(
+                name(),
+                &Error::Decode("internal error (panic) while screening this file".into()),
+            ),
+        }
     }
 
     /// Screens every path on `threads` worker threads (0 = all cores). Reports come back in

@@ -5,15 +5,11 @@
 use std::path::PathBuf;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use voxscreen::eval::{self, EvalOptions, LabelFormat, LabelOptions, ScoreCache};
+use voxscreen::eval::{self, EvalOptions, LabelFormat, LabelOptions, RunOptions};
 use voxscreen::metrics::DcfParams;
 use voxscreen::Screener;
 
 use crate::plot;
-
-/// Files handed to the screener at a time (at least; 16 per worker thread otherwise); the
-/// cache is appended to after each batch, so an interrupted run loses at most one batch.
-const MIN_CHUNK: usize = 64;
 
 /// Layout of the labels file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -85,46 +81,19 @@ pub fn run(args: &EvalArgs, screener: &Screener, threads: usize) -> Result<i32, 
         p_spoof: args.p_spoof,
     };
     dcf.validate()?;
-    let label_opts = LabelOptions {
-        format,
-        root: args.root.clone(),
-        ext: args.ext.clone(),
+    let opts = RunOptions {
+        labels: LabelOptions {
+            format,
+            root: args.root.clone(),
+            ext: args.ext.clone(),
+        },
+        eval: EvalOptions {
+            by: args.by.clone(),
+            dcf,
+        },
+        cache: args.cache.clone(),
+        threads,
     };
-    let labels = eval::load_labels(&args.labels, &label_opts).map_err(|e| e.to_string())?;
-    // Fail before screening anything: one-class sets and unknown columns.
-    labels.check_both_classes().map_err(|e| e.to_string())?;
-    for c in &args.by {
-        labels.column_index(c).map_err(|e| e.to_string())?;
-    }
-    let missing = labels.missing_files();
-    if missing.len() == labels.clips.len() {
-        return Err(format!(
-            "none of the {} files listed in {} exists (first: {}); check the paths{}",
-            labels.clips.len(),
-            args.labels.display(),
-            missing[0].display(),
-            if labels.format == LabelFormat::Asvspoof {
-                ", --root and --ext"
-            } else {
-                ""
-            }
-        ));
-    }
-    if !missing.is_empty() {
-        eprintln!(
-            "warning: {} of {} listed files do not exist (first: {}); they count as errors",
-            missing.len(),
-            labels.clips.len(),
-            missing[0].display()
-        );
-    }
-
-    let model = screener.model_info().clone();
-    let mut cache = match &args.cache {
-        Some(p) => Some(ScoreCache::open(p, &model.sha256).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    let paths: Vec<PathBuf> = labels.clips.iter().map(|c| c.path.clone()).collect();
     let bar = ProgressBar::hidden();
     let quiet = args.no_progress;
     let mut on_plan = |reused: usize, todo: usize| {
@@ -140,34 +109,17 @@ pub fn run(args: &EvalArgs, screener: &Screener, threads: usize) -> Result<i32, 
             }
         }
         bar.set_length(todo as u64);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} clips [{elapsed_precise}, ETA {eta}] {per_sec}",
-            )
-            .expect("valid template"),
-        );
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} clips [{elapsed_precise}, ETA {eta}] {per_sec}",
+        ) {
+            bar.set_style(style);
+        }
     };
     let on_done = |_: &voxscreen::Report| bar.inc(1);
-    let mut screen = |chunk: &[PathBuf]| screener.screen_many(chunk, threads, &on_done);
-    let workers = if threads == 0 {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    } else {
-        threads
-    };
-    let chunk = MIN_CHUNK.max(16 * workers);
-    let (results, summary) =
-        eval::screen_with_cache(&paths, cache.as_mut(), chunk, &mut on_plan, &mut screen)
-            .map_err(|e| e.to_string())?;
+    let out = eval::run(screener, &args.labels, &opts, &mut on_plan, &on_done)
+        .map_err(|e| e.to_string())?;
     bar.finish_and_clear();
-
-    let opts = EvalOptions {
-        by: args.by.clone(),
-        dcf,
-    };
-    let mut report = eval::evaluate(&labels, &results, &model, &opts).map_err(|e| e.to_string())?;
-    if args.cache.is_some() {
-        report.cache = Some(summary);
-    }
+    let report = out.report;
     if args.json {
         println!(
             "{}",
@@ -177,7 +129,7 @@ pub fn run(args: &EvalArgs, screener: &Screener, threads: usize) -> Result<i32, 
         print!("{}", eval::render_table(&report));
     }
     if let Some(dir) = &args.plot {
-        let sets = eval::score_sets(&labels, &results, args.by.first().map(String::as_str))
+        let sets = eval::score_sets(&out.labels, &out.results, args.by.first().map(String::as_str))
             .map_err(|e| e.to_string())?;
         let written = plot::write_plots(dir, &sets, &report)?;
         for p in written {

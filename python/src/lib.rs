@@ -498,6 +498,56 @@ impl PyScreener {
         serde_json::to_string(&reports).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
+    /// Runs the evaluation of `voxscreen eval` on a labels CSV or ASVspoof protocol and returns
+    /// its JSON document. `on_done()` is called (with the GIL) as each file finishes.
+    #[pyo3(signature = (labels, by=Vec::new(), cache=None, threads=0, root=None, ext="flac".to_string(), c_miss=1.0, c_fa=10.0, p_spoof=0.05, on_done=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        &self,
+        py: Python<'_>,
+        labels: PathBuf,
+        by: Vec<String>,
+        cache: Option<PathBuf>,
+        threads: usize,
+        root: Option<PathBuf>,
+        ext: String,
+        c_miss: f64,
+        c_fa: f64,
+        p_spoof: f64,
+        on_done: Option<Py<PyAny>>,
+    ) -> PyResult<String> {
+        let dcf = voxscreen::metrics::DcfParams {
+            c_miss,
+            c_fa,
+            p_spoof,
+        };
+        dcf.validate().map_err(|e| input_error(py, e))?;
+        let opts = voxscreen::eval::RunOptions {
+            labels: voxscreen::eval::LabelOptions {
+                root,
+                ext,
+                ..Default::default()
+            },
+            eval: voxscreen::eval::EvalOptions { by, dcf },
+            cache,
+            threads,
+        };
+        let notify = |_: &Report| {
+            if let Some(callback) = &on_done {
+                Python::attach(|py| {
+                    if let Err(e) = callback.call0(py) {
+                        e.write_unraisable(py, None);
+                    }
+                });
+            }
+        };
+        let screener = &self.inner;
+        let out = run_detached(py, || {
+            voxscreen::eval::run(screener, &labels, &opts, &mut |_, _| {}, &notify)
+        })?;
+        serde_json::to_string(&out.report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    }
+
     /// Name, version and sha256 of the model, as JSON text.
     fn model_info(&self) -> PyResult<String> {
         serde_json::to_string(self.inner.model_info())

@@ -46,6 +46,7 @@ __all__ = [
     "screen",
     "screen_many",
     "features",
+    "evaluate",
     "manifest",
     "ORT_VERSION",
     "__version__",
@@ -366,6 +367,51 @@ class Screener:
                 bar.close()
         return _many_frame(json.loads(text))
 
+    def evaluate(
+        self,
+        labels: Union[str, "os.PathLike[str]"],
+        by: Union[str, Iterable[str], None] = None,
+        *,
+        cache: Union[str, "os.PathLike[str]", None] = None,
+        threads: Optional[int] = None,
+        progress: bool = True,
+        root: Union[str, "os.PathLike[str]", None] = None,
+        ext: str = "flac",
+        c_miss: float = 1.0,
+        c_fa: float = 10.0,
+        p_spoof: float = 0.05,
+    ) -> Dict[str, Any]:
+        """Evaluates this screener's model on labelled clips; see :func:`voxscreen.evaluate`."""
+        if isinstance(by, str):
+            by = [c for c in by.split(",") if c]
+        by = list(by or [])
+        bar = None
+        if progress:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                from tqdm.auto import tqdm
+
+            bar = tqdm(unit="file", desc="voxscreen eval")
+        try:
+            text = self._native.evaluate(
+                os.fspath(labels),
+                by,
+                os.fspath(cache) if cache is not None else None,
+                threads or 0,
+                os.fspath(root) if root is not None else None,
+                ext,
+                c_miss,
+                c_fa,
+                p_spoof,
+                (lambda: bar.update(1)) if bar is not None else None,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        return json.loads(text)
+
     def __repr__(self) -> str:
         m = self._model
         return f"<voxscreen.Screener model={m['name']!r} version={m['version']!r}>"
@@ -454,6 +500,31 @@ def features(
     """
     path = os.fspath(model) if model is not None else None
     return _native.features(source, sample_rate, kind, path)
+
+
+def evaluate(
+    labels: Union[str, "os.PathLike[str]"],
+    by: Union[str, Iterable[str], None] = None,
+    *,
+    model: Union[str, "os.PathLike[str]", Screener, None] = None,
+    **options: Any,
+) -> Dict[str, Any]:
+    """Runs ``voxscreen eval`` on a labels file and returns its JSON document as a dict.
+
+    ``labels`` is a CSV with at least ``file,label`` (label ``real``/``fake`` or
+    ``bonafide``/``spoof``; paths relative to the CSV) or an ASVspoof protocol (``root=``,
+    ``ext=``). ``by`` names grouping columns (``"system,family"`` or a list). Other options:
+    ``cache`` (a JSON-lines score cache keyed by file size, mtime and model sha256),
+    ``threads``, ``progress``, ``c_miss``, ``c_fa``, ``p_spoof``. The result holds ``overall``
+    and ``groups`` (EER, its threshold, ROC AUC, minDCF, false-positive and miss rates at the
+    shipped thresholds, and per-class verdict counts); a labels file with one class only
+    raises :class:`InputError`.
+
+    >>> r = voxscreen.evaluate("labels.csv", by="family")       # doctest: +SKIP
+    >>> round(r["overall"]["eer"], 3), r["overall"]["false_positive_rate"]  # doctest: +SKIP
+    (0.21, 0.04)
+    """
+    return _screener(model).evaluate(labels, by, **options)
 
 
 def manifest(model: Union[str, "os.PathLike[str]", None] = None) -> Dict[str, Any]:

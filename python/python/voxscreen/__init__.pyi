@@ -137,6 +137,20 @@ class Screener:
     @property
     def manifest(self) -> Dict[str, Any]: ...
     def screen(self, source: Source, *, sample_rate: Optional[int] = None) -> Result: ...
+    def evaluate(
+        self,
+        labels: StrPath,
+        by: Union[str, Iterable[str], None] = None,
+        *,
+        cache: Optional[StrPath] = None,
+        threads: Optional[int] = None,
+        progress: bool = True,
+        root: Optional[StrPath] = None,
+        ext: str = "flac",
+        c_miss: float = 1.0,
+        c_fa: float = 10.0,
+        p_spoof: float = 0.05,
+    ) -> Dict[str, Any]: ...
     def screen_many(
         self,
         paths: Iterable[StrPath],
@@ -201,3 +215,20 @@ def features(
 
 def manifest(model: Optional[StrPath] = None) -> Dict[str, Any]:
     """The manifest of the shipped model (or of the model at ``model``)."""
+
+def evaluate(
+    labels: StrPath,
+    by: Union[str, Iterable[str], None] = None,
+    *,
+    model: Union[StrPath, Screener, None] = None,
+    cache: Optional[StrPath] = None,
+    threads: Optional[int] = None,
+    progress: bool = True,
+    root: Optional[StrPath] = None,
+    ext: str = "flac",
+    c_miss: float = 1.0,
+    c_fa: float = 10.0,
+    p_spoof: float = 0.05,
+) -> Dict[str, Any]:
+    """Runs ``voxscreen eval`` on a labels file; returns its JSON document as a dict."""
+    ...
