@@ -1,0 +1,132 @@
+"""Regenerates every number in the model card (models/README.md) from the committed model.
+
+Runs the project's own evaluation command (`voxscreen eval --json`) on
+  - the held-out speaker split of the training corpus (training/work/heldout_test.csv),
+  - the unseen-generator split (training/work/heldout_unseen.csv),
+  - ../shared/eval/demo-public (evaluation only: never used for training or thresholds),
+  - optionally (--robustness) degraded copies of demo-public and of the held-out split
+    written by training/degrade.py,
+then renders training/card_template.md into models/README.md. Scores are cached under
+training/work/cache/ keyed by the model's sha256, so a re-run with the same model is quick.
+
+    python training/card.py [--binary target/release/voxscreen] [--robustness]
+"""
+import argparse
+import json
+import shlex
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "training" / "work"
+DEMO = ROOT.parent / "shared" / "eval" / "demo-public" / "labels.csv"
+
+
+def run_eval(binary, labels, name, by=(), extra=()):
+    """Runs `voxscreen eval` and returns (its JSON report, the command line as run)."""
+    cache = WORK / "cache" / f"{name}.jsonl"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [str(binary), "eval", str(labels), "--json", "--no-progress", "--cache", str(cache)]
+    if by:
+        cmd += ["--by", ",".join(by)]
+    cmd += list(extra)
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE)
+    shown = " ".join(shlex.quote(c) for c in cmd).replace(str(ROOT) + "/", "")
+    return json.loads(out.stdout), shown
+
+
+def pct(x):
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def num(x, digits=3):
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def group_table(report, include_overall=True):
+    head = ("| set | scored against | real clips | fake clips | EER | AUC | minDCF | "
+            "genuine false-positive rate | miss rate | real: inconclusive / n.a. / error | "
+            "fake: inconclusive / n.a. / error |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    rows = []
+    groups = ([report["overall"]] if include_overall else []) + report["groups"]
+    for g in groups:
+        name = "all" if g is report["overall"] else f"{g['column']}={g['value']}"
+        r, f = g["real"], g["fake"]
+        rows.append(
+            f"| {name} | {g['scored_against']} | {r['scored']}/{r['clips']} | {f['scored']}/{f['clips']} | "
+            f"{pct(g['eer'])} | {num(g['auc'])} | {num(g['min_dcf'])} | **{pct(g['false_positive_rate'])}** | "
+            f"{pct(g['miss_rate'])} | {r['inconclusive']} / {r['not_applicable']} / {r['error']} | "
+            f"{f['inconclusive']} / {f['not_applicable']} / {f['error']} |")
+    return head + "\n".join(rows) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "voxscreen"))
+    ap.add_argument("--robustness", action="store_true",
+                    help="also evaluate the degraded copies written by training/degrade.py")
+    ap.add_argument("--degraded", default="/tmp/voxscreen-degraded",
+                    help="where training/degrade.py wrote its copies")
+    args = ap.parse_args()
+    manifest = json.loads((ROOT / "models" / "default.json").read_text())
+    values = {}
+    commands = []
+
+    test, cmd = run_eval(args.binary, WORK / "heldout_test.csv", "heldout_test", by=["family"])
+    commands.append(cmd)
+    values["heldout_table"] = group_table(test)
+    unseen, cmd = run_eval(args.binary, WORK / "heldout_unseen.csv", "heldout_unseen", by=["generator"])
+    commands.append(cmd)
+    values["unseen_table"] = group_table(unseen)
+    demo, cmd = run_eval(args.binary, DEMO, "demo_public", by=["family", "language"])
+    commands.append(cmd)
+    values["demo_table"] = group_table(demo)
+    values["demo_eer"] = pct(demo["overall"]["eer"])
+    values["demo_fpr"] = pct(demo["overall"]["false_positive_rate"])
+    values["demo_auc"] = num(demo["overall"]["auc"])
+    values["test_eer"] = pct(test["overall"]["eer"])
+    values["unseen_eer"] = pct(unseen["overall"]["eer"])
+
+    values["robustness_table"] = "Not measured in this revision (run `python training/card.py --robustness`)."
+    if args.robustness:
+        rows = ["| condition | demo-public EER | demo-public genuine FPR | held-out EER | held-out genuine FPR |",
+                "|---|---|---|---|---|",
+                f"| clean | {pct(demo['overall']['eer'])} | {pct(demo['overall']['false_positive_rate'])} | "
+                f"{pct(test['overall']['eer'])} | {pct(test['overall']['false_positive_rate'])} |"]
+        notes = []
+        degraded = Path(args.degraded)
+        for cond_dir in sorted(p for p in (degraded / "demo_public").glob("*") if p.is_dir()):
+            cond = cond_dir.name
+            d, c1 = run_eval(args.binary, cond_dir / "labels.csv", f"demo_{cond}")
+            h, c2 = run_eval(args.binary, degraded / "heldout_test" / cond / "labels.csv", f"test_{cond}")
+            commands += [c1, c2]
+            rows.append(f"| {cond} | {pct(d['overall']['eer'])} | {pct(d['overall']['false_positive_rate'])} | "
+                        f"{pct(h['overall']['eer'])} | {pct(h['overall']['false_positive_rate'])} |")
+            for setname, clean, deg in (("demo-public", demo, d), ("held-out", test, h)):
+                if clean["overall"]["eer"] and deg["overall"]["eer"] and deg["overall"]["eer"] > 2 * clean["overall"]["eer"]:
+                    notes.append(f"- **{cond}** more than doubles the clean EER on {setname} "
+                                 f"({pct(clean['overall']['eer'])} → {pct(deg['overall']['eer'])}).")
+        values["robustness_table"] = "\n".join(rows) + "\n\n" + ("\n".join(notes) or "No condition more than doubles the clean EER.")
+
+    t = manifest["thresholds"]
+    tr = manifest.get("training", {})
+    values.update(
+        name=manifest["name"], version=manifest["version"], sha256=manifest["sha256"],
+        likely_synthetic=num(t["likely_synthetic"]), likely_genuine=num(t["likely_genuine"]),
+        min_run=num(t["min_synthetic_run_s"], 1), target_fpr=pct(t.get("target_false_positive_rate")),
+        threshold_source=t.get("source", ""), calibration=json.dumps(manifest["calibration"]),
+        parameters=f"{tr.get('parameters', '–'):,}" if isinstance(tr.get("parameters"), int) else "–",
+        macs=f"{tr.get('macs_per_window', '–'):,}" if isinstance(tr.get("macs_per_window"), int) else "–",
+        train_minutes=num(tr.get("train_minutes"), 1) if tr.get("train_minutes") is not None else "–",
+        epochs=tr.get("epochs", "–"), train_command=tr.get("command", "–"),
+        commands="\n".join(f"    {c}" for c in commands),
+    )
+    template = string.Template((ROOT / "training" / "card_template.md").read_text())
+    (ROOT / "models" / "README.md").write_text(template.substitute(values))
+    print(f"wrote models/README.md (demo-public EER {values['demo_eer']}, genuine FPR {values['demo_fpr']})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
