@@ -12,7 +12,9 @@ use voxscreen::resample::Resampler;
 use voxscreen::{Limits, Screener};
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clips").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/clips")
+        .join(name)
 }
 
 /// Ten seconds of a speech-like signal at `rate`.

@@ -84,11 +84,7 @@ impl BandwidthMeter {
             return 0.0;
         }
         let floor = peak * 10f64.powf(-BANDWIDTH_RANGE_DB / 10.0);
-        let top = self
-            .power
-            .iter()
-            .rposition(|&p| p >= floor)
-            .unwrap_or(0);
+        let top = self.power.iter().rposition(|&p| p >= floor).unwrap_or(0);
         top as f64 * self.sample_rate as f64 / BLOCK as f64
     }
 }

@@ -12,7 +12,9 @@ use std::sync::LazyLock;
 
 use symphonia::core::audio::GenericAudioBufferRef;
 use symphonia::core::codecs::audio::well_known as codec_ids;
-use symphonia::core::codecs::audio::{AudioCodecId, AudioCodecParameters, AudioDecoder, AudioDecoderOptions};
+use symphonia::core::codecs::audio::{
+    AudioCodecId, AudioCodecParameters, AudioDecoder, AudioDecoderOptions,
+};
 use symphonia::core::codecs::registry::CodecRegistry;
 use symphonia::core::codecs::CodecParameters;
 use symphonia::core::errors::Error as SymError;
@@ -101,10 +103,16 @@ impl std::fmt::Debug for Decoder {
 impl Decoder {
     /// Opens a file; checks limits.max_file_size from metadata first. The extension is used as a probe hint.
     pub fn open_path(path: &Path, limits: Limits) -> Result<Decoder> {
-        let io_err = |source: std::io::Error| Error::Io { path: path.display().to_string(), source };
+        let io_err = |source: std::io::Error| Error::Io {
+            path: path.display().to_string(),
+            source,
+        };
         let meta = std::fs::metadata(path).map_err(io_err)?;
         if meta.is_dir() {
-            return Err(Error::InvalidInput(format!("{} is a directory", path.display())));
+            return Err(Error::InvalidInput(format!(
+                "{} is a directory",
+                path.display()
+            )));
         }
         check_file_size(meta.len(), &limits)?;
         let file = File::open(path).map_err(io_err)?;
@@ -146,7 +154,9 @@ impl Decoder {
             return Ok(true);
         }
         if self.failed {
-            return Err(Error::Decode("the stream already failed with an earlier error".into()));
+            return Err(Error::Decode(
+                "the stream already failed with an earlier error".into(),
+            ));
         }
         loop {
             if self.ended {
@@ -188,7 +198,8 @@ impl Decoder {
         })?
         .map_err(|e| probe_error(e, name))?;
 
-        let container = container_name(format.format_info().format, format.format_info().short_name);
+        let container =
+            container_name(format.format_info().format, format.format_info().short_name);
 
         // The first track with audio codec parameters (video and subtitle tracks are skipped).
         let mut unknown_tracks = 0usize;
@@ -205,7 +216,9 @@ impl Decoder {
         }
         let Some((track_id, params)) = chosen else {
             if unknown_tracks > 0 {
-                return Err(Error::UnsupportedCodec(format!("unrecognised codec in {container} container")));
+                return Err(Error::UnsupportedCodec(format!(
+                    "unrecognised codec in {container} container"
+                )));
             }
             return Err(Error::NoAudioTrack);
         };
@@ -238,10 +251,10 @@ impl Decoder {
             CODECS.make_audio_decoder(&params, &AudioDecoderOptions::default())
         })?
         .map_err(|e| match e {
-                SymError::Unsupported(msg) => Error::UnsupportedCodec(format!("{codec} ({msg})")),
-                SymError::LimitError(msg) => Error::LimitExceeded(format!("{codec}: {msg}")),
-                other => Error::Decode(format!("cannot initialise {codec} decoder: {other}")),
-            })?;
+            SymError::Unsupported(msg) => Error::UnsupportedCodec(format!("{codec} ({msg})")),
+            SymError::LimitError(msg) => Error::LimitExceeded(format!("{codec}: {msg}")),
+            other => Error::Decode(format!("cannot initialise {codec} decoder: {other}")),
+        })?;
 
         let info = StreamInfo {
             codec,
@@ -303,7 +316,10 @@ impl Decoder {
             Ok(None) => return self.finish(),
             Err(SymError::IoError(e)) if !is_end_of_data(&e) => {
                 self.ended = true;
-                return Err(Error::Io { path: self.source_name.clone(), source: e });
+                return Err(Error::Io {
+                    path: self.source_name.clone(),
+                    source: e,
+                });
             }
             Err(SymError::IoError(_)) | Err(SymError::ResetRequired) => {
                 // Unexpected EOF (a truncated file), or the stream changed: end of stream.
@@ -441,7 +457,9 @@ fn downmix_into(
 ) -> Result<()> {
     buf.copy_to_vec_interleaved::<f32>(scratch);
     if scratch.iter().any(|s| !s.is_finite()) {
-        return Err(Error::InvalidInput("non-finite sample values (NaN or infinity) in the audio".into()));
+        return Err(Error::InvalidInput(
+            "non-finite sample values (NaN or infinity) in the audio".into(),
+        ));
     }
     if channels == 1 {
         out.extend(scratch.iter().map(|s| s.clamp(-1.0, 1.0)));
@@ -473,7 +491,9 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
-        Error::Decode(format!("malformed input: decoder failed while {what} ({msg})"))
+        Error::Decode(format!(
+            "malformed input: decoder failed while {what} ({msg})"
+        ))
     })
 }
 
@@ -513,7 +533,10 @@ fn probe_error(e: SymError, name: &str) -> Error {
         SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             Error::UnsupportedFormat("no recognised container (unexpected end of input)".into())
         }
-        SymError::IoError(io) => Error::Io { path: name.to_string(), source: io },
+        SymError::IoError(io) => Error::Io {
+            path: name.to_string(),
+            source: io,
+        },
         SymError::DecodeError(msg) => Error::Decode(format!("malformed container: {msg}")),
         SymError::LimitError(msg) => Error::LimitExceeded(format!("container: {msg}")),
         other => Error::UnsupportedFormat(other.to_string()),

@@ -317,8 +317,7 @@ impl FeatureExtractor {
         let prep = |s: &mut Scratch| {
             s.frame.resize(self.spec.n_fft, 0.0);
             s.spec.resize(self.n_bins, Complex::default());
-            s.fft
-                .resize(self.fft.get_scratch_len(), Complex::default());
+            s.fft.resize(self.fft.get_scratch_len(), Complex::default());
             s.power.resize(self.n_bins, 0.0);
             s.log_energy.resize(self.spec.n_filters, 0.0);
             s.cep.resize(self.spec.n_coeffs, 0.0);
@@ -500,7 +499,12 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
             acc[i] += x[i] * y[i];
         }
     }
-    let mut s: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let mut s: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for v in acc {
         s += v;
     }
@@ -564,7 +568,9 @@ mod tests {
         assert_eq!(back, spec);
         let mut ls = spec.clone();
         ls.kind = FeatureKind::LogSpectrogram;
-        assert!(serde_json::to_string(&ls).unwrap().contains("log_spectrogram"));
+        assert!(serde_json::to_string(&ls)
+            .unwrap()
+            .contains("log_spectrogram"));
     }
 
     #[test]

@@ -162,8 +162,9 @@ impl Model {
         };
         let json = String::from_utf8(read(&manifest_path)?)
             .map_err(|_| Error::Model(format!("{} is not UTF-8", manifest_path.display())))?;
-        let manifest: Manifest = serde_json::from_str(&json)
-            .map_err(|e| Error::Model(format!("invalid manifest {}: {e}", manifest_path.display())))?;
+        let manifest: Manifest = serde_json::from_str(&json).map_err(|e| {
+            Error::Model(format!("invalid manifest {}: {e}", manifest_path.display()))
+        })?;
         let onnx_path = manifest_path
             .parent()
             .unwrap_or(Path::new("."))

@@ -234,7 +234,10 @@ pub fn window_features(
     let rate = manifest.sample_rate as f64;
     Ok(WindowFeatures {
         inputs,
-        speech: spans.iter().map(|s| facts.speech.window_has_speech(*s)).collect(),
+        speech: spans
+            .iter()
+            .map(|s| facts.speech.window_has_speech(*s))
+            .collect(),
         spans_s: spans
             .iter()
             .map(|s| (s.start as f64 / rate, s.end as f64 / rate))

@@ -295,7 +295,13 @@ mod tests {
 
     #[test]
     fn zero_rates_rejected() {
-        assert!(matches!(Resampler::new(0, 16000), Err(Error::InvalidInput(_))));
-        assert!(matches!(Resampler::new(16000, 0), Err(Error::InvalidInput(_))));
+        assert!(matches!(
+            Resampler::new(0, 16000),
+            Err(Error::InvalidInput(_))
+        ));
+        assert!(matches!(
+            Resampler::new(16000, 0),
+            Err(Error::InvalidInput(_))
+        ));
     }
 }

@@ -13,11 +13,13 @@ use crate::error::{Error, Result};
 /// The ONNX Runtime release voxscreen is built and tested against.
 pub const ORT_VERSION: &str = "1.31.1";
 
-static ENVIRONMENT: OnceLock<std::result::Result<(ort::environment::Environment, PathBuf), String>> =
-    OnceLock::new();
+static ENVIRONMENT: OnceLock<
+    std::result::Result<(ort::environment::Environment, PathBuf), String>,
+> = OnceLock::new();
 
 /// What to do when the library cannot be found, shown in every runtime error.
-pub const INSTALL_HINT: &str = "install it with `pip install onnxruntime==1.31.1` (voxscreen finds \
+pub const INSTALL_HINT: &str =
+    "install it with `pip install onnxruntime==1.31.1` (voxscreen finds \
 the library inside that Python package through `python3`), or point ORT_DYLIB_PATH at \
 libonnxruntime.so.1.31.1 (for example the file in site-packages/onnxruntime/capi/)";
 

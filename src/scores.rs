@@ -126,7 +126,10 @@ mod tests {
         let w = windows(&[hi, lo, hi, hi, hi, None, hi, hi]);
         let run = longest_synthetic_run(&w, &identity(), 0.8).unwrap();
         assert_eq!((run.start_s, run.end_s, run.seconds), (2.0, 6.0, 4.0));
-        assert_eq!(longest_synthetic_run(&windows(&[lo, None]), &identity(), 0.8), None);
+        assert_eq!(
+            longest_synthetic_run(&windows(&[lo, None]), &identity(), 0.8),
+            None
+        );
     }
 
     #[test]

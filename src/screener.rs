@@ -75,11 +75,7 @@ impl Screener {
     /// Screens an audio or video file.
     pub fn screen_path(&self, path: &Path) -> Result<Report> {
         let sha256 = file_sha256(path, &self.limits)?;
-        self.screen(
-            Input::Path(path),
-            Some(path.display().to_string()),
-            sha256,
-        )
+        self.screen(Input::Path(path), Some(path.display().to_string()), sha256)
     }
 
     /// Screens the bytes of an encoded file; `name` (a path or file name) is reported and its

@@ -68,7 +68,9 @@ impl Segmenter {
             self.next_start += self.hop as u64;
         }
         // Keep only what later windows can still need.
-        let keep_from = self.next_start.min(self.total.saturating_sub(self.window as u64));
+        let keep_from = self
+            .next_start
+            .min(self.total.saturating_sub(self.window as u64));
         if keep_from > self.buffer_start {
             let drop = (keep_from - self.buffer_start) as usize;
             self.buffer.drain(..drop);
@@ -280,8 +282,14 @@ mod tests {
         vad.push(&signal);
         let frames = vad.finish();
         assert!((frames.speech_seconds() - 1.0).abs() < 0.02);
-        assert!(frames.window_has_speech(WindowSpan { start: 16000, end: 32000 }));
-        assert!(!frames.window_has_speech(WindowSpan { start: 0, end: 12000 }));
+        assert!(frames.window_has_speech(WindowSpan {
+            start: 16000,
+            end: 32000
+        }));
+        assert!(!frames.window_has_speech(WindowSpan {
+            start: 0,
+            end: 12000
+        }));
         // A 0.3-amplitude sine: RMS 0.3/sqrt(2), i.e. -13.47 dBFS.
         assert!((frames.speech_level_dbfs() - (-13.47)).abs() < 0.1);
     }

@@ -9,7 +9,9 @@ use voxscreen::decode::{Decoder, StreamInfo};
 use voxscreen::{Error, Limits};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// Decodes a whole file, checking along the way that each `read_mono` call appends a bounded
@@ -26,7 +28,10 @@ fn decode_all(dec: &mut Decoder) -> Vec<f32> {
         let chunk = out.len() - before;
         assert!(chunk > 0, "Ok(true) must append samples");
         // One packet is far less than a second of audio for every fixture.
-        assert!(chunk <= 48_000, "read_mono appended {chunk} samples at once");
+        assert!(
+            chunk <= 48_000,
+            "read_mono appended {chunk} samples at once"
+        );
         assert_eq!(dec.frames_decoded(), out.len() as u64);
     }
     // Once ended, it stays ended.
@@ -88,12 +93,27 @@ fn check(e: Expect) {
         e.file,
         e.seconds
     );
-    assert!(samples.iter().all(|v| v.is_finite() && (-1.0..=1.0).contains(v)), "{}: range", e.file);
+    assert!(
+        samples
+            .iter()
+            .all(|v| v.is_finite() && (-1.0..=1.0).contains(v)),
+        "{}: range",
+        e.file
+    );
 
     let r = rms(&samples[samples.len() / 4..samples.len() * 3 / 4]);
-    assert!((r - e.rms).abs() <= 0.15 * e.rms, "{}: rms {r}, expected {}", e.file, e.rms);
+    assert!(
+        (r - e.rms).abs() <= 0.15 * e.rms,
+        "{}: rms {r}, expected {}",
+        e.file,
+        e.rms
+    );
     let f = estimate_freq(&samples, info.sample_rate);
-    assert!((f - 440.0).abs() <= 25.0, "{}: frequency {f} Hz, expected 440", e.file);
+    assert!(
+        (f - 440.0).abs() <= 25.0,
+        "{}: frequency {f} Hz, expected 440",
+        e.file
+    );
 }
 
 const SINE_RMS: f32 = 0.353_553_4;
@@ -121,32 +141,186 @@ macro_rules! fixture_test {
 
 // WAV PCM, every sample format.
 fixture_test!(wav_u8, "pcm_u8.wav", "pcm_u8", "wav", 8000, 1, false, 0.5);
-fixture_test!(wav_s16, "pcm_s16.wav", "pcm_s16le", "wav", 8000, 1, false, 0.5);
-fixture_test!(wav_s24, "pcm_s24.wav", "pcm_s24le", "wav", 8000, 1, false, 0.5);
-fixture_test!(wav_s32, "pcm_s32.wav", "pcm_s32le", "wav", 8000, 1, false, 0.5);
-fixture_test!(wav_f32, "pcm_f32.wav", "pcm_f32le", "wav", 8000, 1, false, 0.5);
-fixture_test!(wav_f64, "pcm_f64.wav", "pcm_f64le", "wav", 8000, 1, false, 0.5);
-fixture_test!(wav_f32_48k, "pcm_f32_48k.wav", "pcm_f32le", "wav", 48000, 1, false, 0.2);
-fixture_test!(wav_stereo, "stereo_s16.wav", "pcm_s16le", "wav", 16000, 2, false, 0.5);
-fixture_test!(wav_one_second, "one_second.wav", "pcm_s16le", "wav", 8000, 1, false, 1.0);
+fixture_test!(
+    wav_s16,
+    "pcm_s16.wav",
+    "pcm_s16le",
+    "wav",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    wav_s24,
+    "pcm_s24.wav",
+    "pcm_s24le",
+    "wav",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    wav_s32,
+    "pcm_s32.wav",
+    "pcm_s32le",
+    "wav",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    wav_f32,
+    "pcm_f32.wav",
+    "pcm_f32le",
+    "wav",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    wav_f64,
+    "pcm_f64.wav",
+    "pcm_f64le",
+    "wav",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    wav_f32_48k,
+    "pcm_f32_48k.wav",
+    "pcm_f32le",
+    "wav",
+    48000,
+    1,
+    false,
+    0.2
+);
+fixture_test!(
+    wav_stereo,
+    "stereo_s16.wav",
+    "pcm_s16le",
+    "wav",
+    16000,
+    2,
+    false,
+    0.5
+);
+fixture_test!(
+    wav_one_second,
+    "one_second.wav",
+    "pcm_s16le",
+    "wav",
+    8000,
+    1,
+    false,
+    1.0
+);
 // 6 channels: three carry a 0.6 sine, three are silent, so the mean is a 0.3 sine.
-fixture_test!(wav_six_channel_downmix, "six_channel.wav", "pcm_s16le", "wav", 8000, 6, false, 0.4, 0.3 / std::f32::consts::SQRT_2);
+fixture_test!(
+    wav_six_channel_downmix,
+    "six_channel.wav",
+    "pcm_s16le",
+    "wav",
+    8000,
+    6,
+    false,
+    0.4,
+    0.3 / std::f32::consts::SQRT_2
+);
 // ADPCM in WAV.
-fixture_test!(wav_adpcm_ima, "adpcm_ima.wav", "adpcm_ima", "wav", 8000, 1, true, 0.5);
-fixture_test!(wav_adpcm_ms, "adpcm_ms.wav", "adpcm_ms", "wav", 8000, 1, true, 0.5);
+fixture_test!(
+    wav_adpcm_ima,
+    "adpcm_ima.wav",
+    "adpcm_ima",
+    "wav",
+    8000,
+    1,
+    true,
+    0.5
+);
+fixture_test!(
+    wav_adpcm_ms,
+    "adpcm_ms.wav",
+    "adpcm_ms",
+    "wav",
+    8000,
+    1,
+    true,
+    0.5
+);
 // Lossless.
-fixture_test!(flac_stereo, "stereo.flac", "flac", "flac", 16000, 2, false, 0.5);
+fixture_test!(
+    flac_stereo,
+    "stereo.flac",
+    "flac",
+    "flac",
+    16000,
+    2,
+    false,
+    0.5
+);
 fixture_test!(alac_m4a, "alac.m4a", "alac", "mp4", 8000, 1, false, 0.5);
-fixture_test!(aiff_s16be, "pcm.aiff", "pcm_s16be", "aiff", 8000, 1, false, 0.5);
-fixture_test!(caf_s16le, "pcm.caf", "pcm_s16le", "caf", 8000, 1, false, 0.5);
-fixture_test!(mka_pcm_stereo, "pcm.mka", "pcm_s16le", "mkv", 8000, 2, false, 0.5);
+fixture_test!(
+    aiff_s16be,
+    "pcm.aiff",
+    "pcm_s16be",
+    "aiff",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    caf_s16le,
+    "pcm.caf",
+    "pcm_s16le",
+    "caf",
+    8000,
+    1,
+    false,
+    0.5
+);
+fixture_test!(
+    mka_pcm_stereo,
+    "pcm.mka",
+    "pcm_s16le",
+    "mkv",
+    8000,
+    2,
+    false,
+    0.5
+);
 // Lossy.
 fixture_test!(mp3, "mp3.mp3", "mp3", "mp3", 16000, 1, true, 1.0);
 fixture_test!(mp2, "mp2.mp2", "mp2", "mp2", 16000, 1, true, 1.0);
 fixture_test!(aac_m4a, "aac.m4a", "aac", "mp4", 16000, 1, true, 1.0);
 fixture_test!(aac_adts, "aac.aac", "aac", "adts", 16000, 1, true, 1.0);
-fixture_test!(vorbis_ogg, "vorbis.ogg", "vorbis", "ogg", 16000, 1, true, 1.0);
-fixture_test!(mp4_video_first_then_aac, "video_aac.mp4", "aac", "mp4", 16000, 1, true, 1.0);
+fixture_test!(
+    vorbis_ogg,
+    "vorbis.ogg",
+    "vorbis",
+    "ogg",
+    16000,
+    1,
+    true,
+    1.0
+);
+fixture_test!(
+    mp4_video_first_then_aac,
+    "video_aac.mp4",
+    "aac",
+    "mp4",
+    16000,
+    1,
+    true,
+    1.0
+);
 #[cfg(feature = "opus")]
 fixture_test!(opus_ogg, "opus.ogg", "opus", "ogg", 48000, 1, true, 1.0);
 #[cfg(feature = "opus")]
@@ -156,7 +330,10 @@ fixture_test!(opus_webm, "opus.webm", "opus", "mkv", 48000, 1, true, 1.0);
 fn pcm_s16_is_bit_exact() {
     let (_, samples) = decode_path("pcm_s16.wav");
     let reader = hound::WavReader::open(fixture("pcm_s16.wav")).unwrap();
-    let expected: Vec<f32> = reader.into_samples::<i16>().map(|s| s.unwrap() as f32 / 32768.0).collect();
+    let expected: Vec<f32> = reader
+        .into_samples::<i16>()
+        .map(|s| s.unwrap() as f32 / 32768.0)
+        .collect();
     assert_eq!(samples.len(), expected.len());
     for (a, b) in samples.iter().zip(&expected) {
         assert!((a - b).abs() < 1e-6, "{a} vs {b}");
@@ -165,7 +342,12 @@ fn pcm_s16_is_bit_exact() {
 
 #[test]
 fn open_bytes_matches_open_path() {
-    for (name, ext) in [("mp3.mp3", Some("mp3")), ("stereo.flac", None), ("vorbis.ogg", Some("ogg")), ("alac.m4a", None)] {
+    for (name, ext) in [
+        ("mp3.mp3", Some("mp3")),
+        ("stereo.flac", None),
+        ("vorbis.ogg", Some("ogg")),
+        ("alac.m4a", None),
+    ] {
         let (info_p, samples_p) = decode_path(name);
         let bytes = std::fs::read(fixture(name)).unwrap();
         let mut dec = Decoder::open_bytes(bytes, ext, Limits::default()).unwrap();
@@ -196,7 +378,10 @@ fn decoder_is_send() {
 fn ac3_in_matroska_is_unsupported_codec() {
     match Decoder::open_path(&fixture("ac3.mka"), Limits::default()) {
         Err(Error::UnsupportedCodec(name)) => assert!(name.contains("ac3"), "{name}"),
-        other => panic!("expected UnsupportedCodec, got {:?}", other.map(|d| d.info().clone())),
+        other => panic!(
+            "expected UnsupportedCodec, got {:?}",
+            other.map(|d| d.info().clone())
+        ),
     }
 }
 
@@ -204,7 +389,10 @@ fn ac3_in_matroska_is_unsupported_codec() {
 fn ac3_in_mp4_is_unsupported_codec() {
     match Decoder::open_path(&fixture("ac3.mp4"), Limits::default()) {
         Err(Error::UnsupportedCodec(name)) => assert!(name.contains("ac3"), "{name}"),
-        other => panic!("expected UnsupportedCodec, got {:?}", other.map(|d| d.info().clone())),
+        other => panic!(
+            "expected UnsupportedCodec, got {:?}",
+            other.map(|d| d.info().clone())
+        ),
     }
 }
 
@@ -233,13 +421,22 @@ fn empty_input_is_an_error() {
 
 #[test]
 fn missing_file_is_io_error() {
-    let err = Decoder::open_path(Path::new("/nonexistent/voxscreen/clip.wav"), Limits::default()).unwrap_err();
+    let err = Decoder::open_path(
+        Path::new("/nonexistent/voxscreen/clip.wav"),
+        Limits::default(),
+    )
+    .unwrap_err();
     assert!(matches!(err, Error::Io { .. }), "{err:?}");
     assert_eq!(err.kind(), "io");
 }
 
 fn wav_bytes_i16(channels: u16, rate: u32, samples: &[i16]) -> Vec<u8> {
-    let spec = hound::WavSpec { channels, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
     let mut cursor = std::io::Cursor::new(Vec::new());
     {
         let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
@@ -271,12 +468,18 @@ fn header_only_wav_is_decode_error() {
 
 #[test]
 fn non_finite_float_samples_are_invalid_input() {
-    let spec = hound::WavSpec { channels: 1, sample_rate: 8000, bits_per_sample: 32, sample_format: hound::SampleFormat::Float };
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
     let mut cursor = std::io::Cursor::new(Vec::new());
     {
         let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
         for i in 0..4000 {
-            w.write_sample(if i == 2000 { f32::NAN } else { 0.1f32 }).unwrap();
+            w.write_sample(if i == 2000 { f32::NAN } else { 0.1f32 })
+                .unwrap();
         }
         w.finalize().unwrap();
     }
@@ -289,7 +492,10 @@ fn non_finite_float_samples_are_invalid_input() {
             Err(e) => break e,
         }
     };
-    assert!(matches!(err, Error::InvalidInput(ref m) if m.contains("non-finite")), "{err:?}");
+    assert!(
+        matches!(err, Error::InvalidInput(ref m) if m.contains("non-finite")),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -325,7 +531,10 @@ fn duration_limit_stops_decoding_early() {
     // The open itself decodes the first packet (to describe the stream), so the limit may
     // already trip there; otherwise it must trip during reading. Either way no sample beyond
     // 0.1 s (800 samples at 8 kHz) is handed out.
-    let limits = Limits { max_duration_s: 0.1, ..Limits::default() };
+    let limits = Limits {
+        max_duration_s: 0.1,
+        ..Limits::default()
+    };
     let mut out = Vec::new();
     let err = match Decoder::open_path(&fixture("one_second.wav"), limits) {
         Err(e) => e,
@@ -344,7 +553,10 @@ fn duration_limit_stops_decoding_early() {
 #[test]
 fn duration_limit_trips_mid_stream() {
     // 0.5 s limit on a 1 s file: the first packets decode, then the limit trips.
-    let limits = Limits { max_duration_s: 0.5, ..Limits::default() };
+    let limits = Limits {
+        max_duration_s: 0.5,
+        ..Limits::default()
+    };
     let mut dec = Decoder::open_path(&fixture("one_second.wav"), limits).unwrap();
     let mut out = Vec::new();
     let err = loop {
@@ -364,14 +576,20 @@ fn duration_limit_trips_mid_stream() {
 
 #[test]
 fn duration_limit_exactly_met_is_fine() {
-    let limits = Limits { max_duration_s: 1.0, ..Limits::default() };
+    let limits = Limits {
+        max_duration_s: 1.0,
+        ..Limits::default()
+    };
     let mut dec = Decoder::open_path(&fixture("one_second.wav"), limits).unwrap();
     assert_eq!(drain(&mut dec).unwrap(), 8000);
 }
 
 #[test]
 fn channel_limit_on_stereo() {
-    let limits = Limits { max_channels: 1, ..Limits::default() };
+    let limits = Limits {
+        max_channels: 1,
+        ..Limits::default()
+    };
     for name in ["stereo_s16.wav", "stereo.flac", "pcm.mka"] {
         let err = Decoder::open_path(&fixture(name), limits).unwrap_err();
         assert!(matches!(err, Error::LimitExceeded(_)), "{name}: {err:?}");
@@ -380,7 +598,10 @@ fn channel_limit_on_stereo() {
 
 #[test]
 fn sample_rate_limit() {
-    let limits = Limits { max_sample_rate: 8000, ..Limits::default() };
+    let limits = Limits {
+        max_sample_rate: 8000,
+        ..Limits::default()
+    };
     let err = Decoder::open_path(&fixture("mp3.mp3"), limits).unwrap_err();
     assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
     assert!(Decoder::open_path(&fixture("pcm_s16.wav"), limits).is_ok());
@@ -388,7 +609,10 @@ fn sample_rate_limit() {
 
 #[test]
 fn file_size_limit() {
-    let limits = Limits { max_file_size: 1000, ..Limits::default() };
+    let limits = Limits {
+        max_file_size: 1000,
+        ..Limits::default()
+    };
     let err = Decoder::open_path(&fixture("pcm_s16.wav"), limits).unwrap_err();
     assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
     let bytes = std::fs::read(fixture("pcm_s16.wav")).unwrap();
@@ -420,7 +644,8 @@ fn header_claiming_65535_channels_is_rejected_without_allocating() {
     let mut bytes = wav_header(65535, 8000, 16, u32::MAX);
     bytes.extend(std::iter::repeat_n(0u8, 4096));
     match Decoder::open_bytes(bytes, Some("wav"), Limits::default()) {
-        Err(Error::LimitExceeded(_)) | Err(Error::Decode(_)) | Err(Error::UnsupportedFormat(_)) => {}
+        Err(Error::LimitExceeded(_)) | Err(Error::Decode(_)) | Err(Error::UnsupportedFormat(_)) => {
+        }
         other => panic!("unexpected: {:?}", other.map(|d| d.info().clone())),
     }
 }
@@ -431,7 +656,10 @@ fn channel_limit_checked_at_open() {
     // configured limit with 8 channels against max_channels = 4.
     let mut bytes = wav_header(8, 8000, 16, 8 * 2 * 100);
     bytes.extend(std::iter::repeat_n(0u8, 8 * 2 * 100));
-    let limits = Limits { max_channels: 4, ..Limits::default() };
+    let limits = Limits {
+        max_channels: 4,
+        ..Limits::default()
+    };
     assert!(Decoder::open_bytes(bytes.clone(), Some("wav"), Limits::default()).is_ok());
     let err = Decoder::open_bytes(bytes, Some("wav"), limits).unwrap_err();
     assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
@@ -454,18 +682,47 @@ fn header_claiming_huge_sample_rate_is_rejected() {
     let mut bytes = wav_header(1, 4_000_000_000, 16, 1000);
     bytes.extend(std::iter::repeat_n(0u8, 1000));
     let err = Decoder::open_bytes(bytes, Some("wav"), Limits::default()).unwrap_err();
-    assert!(matches!(err, Error::LimitExceeded(_) | Error::Decode(_) | Error::UnsupportedFormat(_)), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::LimitExceeded(_) | Error::Decode(_) | Error::UnsupportedFormat(_)
+        ),
+        "{err:?}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Robustness: truncations, corruptions and random bytes must never panic.
 
 const ALL_FIXTURES: &[&str] = &[
-    "pcm_u8.wav", "pcm_s16.wav", "pcm_s24.wav", "pcm_s32.wav", "pcm_f32.wav", "pcm_f64.wav",
-    "pcm_f32_48k.wav", "stereo_s16.wav", "six_channel.wav", "one_second.wav", "adpcm_ima.wav",
-    "adpcm_ms.wav", "stereo.flac", "alac.m4a", "pcm.aiff", "pcm.caf", "pcm.mka", "mp3.mp3",
-    "mp2.mp2", "aac.m4a", "aac.aac", "vorbis.ogg", "opus.ogg", "opus.webm", "video_aac.mp4",
-    "ac3.mka", "ac3.mp4", "not_audio.txt",
+    "pcm_u8.wav",
+    "pcm_s16.wav",
+    "pcm_s24.wav",
+    "pcm_s32.wav",
+    "pcm_f32.wav",
+    "pcm_f64.wav",
+    "pcm_f32_48k.wav",
+    "stereo_s16.wav",
+    "six_channel.wav",
+    "one_second.wav",
+    "adpcm_ima.wav",
+    "adpcm_ms.wav",
+    "stereo.flac",
+    "alac.m4a",
+    "pcm.aiff",
+    "pcm.caf",
+    "pcm.mka",
+    "mp3.mp3",
+    "mp2.mp2",
+    "aac.m4a",
+    "aac.aac",
+    "vorbis.ogg",
+    "opus.ogg",
+    "opus.webm",
+    "video_aac.mp4",
+    "ac3.mka",
+    "ac3.mp4",
+    "not_audio.txt",
 ];
 
 /// xorshift64*: deterministic pseudo-random numbers without a dependency.
@@ -484,7 +741,10 @@ impl Rng {
 
 /// Opens and fully decodes; any outcome but a panic is acceptable.
 fn exercise(bytes: Vec<u8>, ext: Option<&str>) {
-    let limits = Limits { max_duration_s: 30.0, ..Limits::default() };
+    let limits = Limits {
+        max_duration_s: 30.0,
+        ..Limits::default()
+    };
     if let Ok(mut dec) = Decoder::open_bytes(bytes, ext, limits) {
         let _ = dec.info();
         let mut out = Vec::new();
@@ -507,8 +767,20 @@ fn truncated_prefixes_never_panic() {
     for name in ALL_FIXTURES {
         let bytes = std::fs::read(fixture(name)).unwrap();
         let n = bytes.len();
-        let mut cuts = vec![0, 1, 2, 3, 4, 8, 12, 16, 32, 36, 44, 48, 64, 100, 128, 200, 256, 512, 1024, 2048, 4096];
-        cuts.extend([n / 8, n / 4, n / 3, n / 2, 2 * n / 3, 3 * n / 4, 7 * n / 8, n.saturating_sub(100), n.saturating_sub(1)]);
+        let mut cuts = vec![
+            0, 1, 2, 3, 4, 8, 12, 16, 32, 36, 44, 48, 64, 100, 128, 200, 256, 512, 1024, 2048, 4096,
+        ];
+        cuts.extend([
+            n / 8,
+            n / 4,
+            n / 3,
+            n / 2,
+            2 * n / 3,
+            3 * n / 4,
+            7 * n / 8,
+            n.saturating_sub(100),
+            n.saturating_sub(1),
+        ]);
         for cut in cuts.into_iter().filter(|&c| c <= n) {
             exercise(bytes[..cut].to_vec(), ext_of(name));
             exercise(bytes[..cut].to_vec(), None);
@@ -519,8 +791,14 @@ fn truncated_prefixes_never_panic() {
 #[test]
 fn corrupted_bytes_never_panic() {
     // VOXSCREEN_FUZZ_ROUNDS / VOXSCREEN_FUZZ_SEED allow a longer or different local run.
-    let rounds: usize = std::env::var("VOXSCREEN_FUZZ_ROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(40);
-    let seed: u64 = std::env::var("VOXSCREEN_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x9e37_79b9_7f4a_7c15);
+    let rounds: usize = std::env::var("VOXSCREEN_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let seed: u64 = std::env::var("VOXSCREEN_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
     let mut rng = Rng(seed | 1);
     for name in ALL_FIXTURES {
         let bytes = std::fs::read(fixture(name)).unwrap();
@@ -529,7 +807,11 @@ fn corrupted_bytes_never_panic() {
             let flips = 1 + rng.below(if round % 2 == 0 { 4 } else { 64 });
             for _ in 0..flips {
                 // Half the rounds hit the header region, where parsers are most fragile.
-                let i = if round % 4 < 2 { rng.below(b.len().min(512)) } else { rng.below(b.len()) };
+                let i = if round % 4 < 2 {
+                    rng.below(b.len().min(512))
+                } else {
+                    rng.below(b.len())
+                };
                 b[i] = rng.next() as u8;
             }
             exercise(b.clone(), ext_of(name));
@@ -544,13 +826,33 @@ fn corrupted_bytes_never_panic() {
 fn random_bytes_never_panic() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
     for len in [1usize, 2, 4, 7, 16, 44, 100, 512, 4096, 65536, 300_000] {
-        for ext in [None, Some("wav"), Some("mp3"), Some("mp4"), Some("ogg"), Some("mkv"), Some("flac"), Some("aac")] {
+        for ext in [
+            None,
+            Some("wav"),
+            Some("mp3"),
+            Some("mp4"),
+            Some("ogg"),
+            Some("mkv"),
+            Some("flac"),
+            Some("aac"),
+        ] {
             let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
             exercise(bytes, ext);
         }
     }
     // Random payloads behind valid container magic.
-    for magic in [&b"RIFF\x00\x10\x00\x00WAVEfmt "[..], b"fLaC", b"OggS", b"\x1aE\xdf\xa3", b"ID3\x03\x00", b"FORM\x00\x00\x10\x00AIFF", b"caff", b"\x00\x00\x00\x18ftypM4A ", b"\xff\xfb", b"\xff\xf1"] {
+    for magic in [
+        &b"RIFF\x00\x10\x00\x00WAVEfmt "[..],
+        b"fLaC",
+        b"OggS",
+        b"\x1aE\xdf\xa3",
+        b"ID3\x03\x00",
+        b"FORM\x00\x00\x10\x00AIFF",
+        b"caff",
+        b"\x00\x00\x00\x18ftypM4A ",
+        b"\xff\xfb",
+        b"\xff\xf1",
+    ] {
         for len in [8usize, 64, 1024, 16384] {
             let mut bytes = magic.to_vec();
             bytes.extend((0..len).map(|_| rng.next() as u8));

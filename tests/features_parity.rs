@@ -24,7 +24,10 @@ const ATOL_LOG: f64 = 1e-3;
 const ATOL_POWER_REL_FRAME: f64 = 1e-5;
 
 fn load() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/features_ref.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/reference/features_ref.json"
+    );
     let text = std::fs::read_to_string(path).expect("read features_ref.json");
     serde_json::from_str(&text).expect("parse features_ref.json")
 }
@@ -99,7 +102,11 @@ fn parity_with_numpy_reference() {
         let fe = FeatureExtractor::new(&spec).unwrap();
         let x = input_from(&doc["inputs"][input_name], scale);
         let frames = case["n_frames"].as_u64().unwrap() as usize;
-        assert_eq!(fe.n_frames(x.len()), frames, "{spec_name}/{input_name}: n_frames");
+        assert_eq!(
+            fe.n_frames(x.len()),
+            frames,
+            "{spec_name}/{input_name}: n_frames"
+        );
         for (out_name, want) in case["expected"].as_object().unwrap() {
             let what = format!("{spec_name}/{input_name}/{out_name}");
             let want = expected(want);
@@ -126,7 +133,10 @@ fn parity_with_numpy_reference() {
 #[test]
 fn reference_specs_match_rust_defaults() {
     let doc = load();
-    assert_eq!(spec_from(&doc["specs"]["default_lfcc"]), FeatureSpec::default_lfcc());
+    assert_eq!(
+        spec_from(&doc["specs"]["default_lfcc"]),
+        FeatureSpec::default_lfcc()
+    );
     let ls = spec_from(&doc["specs"]["log_spec"]);
     assert_eq!(ls.kind, FeatureKind::LogSpectrogram);
     let fe = FeatureExtractor::new(&ls).unwrap();
@@ -155,7 +165,9 @@ fn model_input_into_writes_strided_views() {
 #[test]
 fn deterministic_and_thread_safe() {
     let fe = std::sync::Arc::new(FeatureExtractor::new(&FeatureSpec::default_lfcc()).unwrap());
-    let x: Vec<f32> = (0..16000).map(|i| ((i as f32) * 0.01).sin() * 0.5).collect();
+    let x: Vec<f32> = (0..16000)
+        .map(|i| ((i as f32) * 0.01).sin() * 0.5)
+        .collect();
     let a = fe.model_input(&x);
     let handles: Vec<_> = (0..2)
         .map(|_| {

@@ -41,7 +41,10 @@ fn db(x: f64) -> f64 {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -49,7 +52,10 @@ impl Lcg {
 #[test]
 fn zero_rate_is_invalid_input() {
     assert!(matches!(Resampler::new(0, TO), Err(Error::InvalidInput(_))));
-    assert!(matches!(Resampler::new(44_100, 0), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        Resampler::new(44_100, 0),
+        Err(Error::InvalidInput(_))
+    ));
 }
 
 #[test]
@@ -68,7 +74,10 @@ fn output_length_is_exact() {
             let x: Vec<f32> = (0..n).map(|i| ((i % 17) as f32 - 8.0) / 10.0).collect();
             let y = resample_all(from, TO, &x);
             assert_eq!(y.len(), expected_len(n, from, TO), "{from} Hz, {n} samples");
-            assert!(y.iter().all(|v| v.is_finite()), "{from} Hz: non-finite output");
+            assert!(
+                y.iter().all(|v| v.is_finite()),
+                "{from} Hz: non-finite output"
+            );
         }
     }
 }
@@ -114,7 +123,10 @@ fn stopband_tones_are_attenuated() {
         let x = tone(from, f, 1.0, 0.5);
         let y = resample_all(from, TO, &x);
         let att = -db(mid_rms(&y, TO) / (0.5 / 2f64.sqrt()));
-        assert!(att >= min_db, "{from} Hz, {f} Hz tone: only {att:.1} dB attenuation");
+        assert!(
+            att >= min_db,
+            "{from} Hz, {f} Hz tone: only {att:.1} dB attenuation"
+        );
     }
 }
 
@@ -140,7 +152,14 @@ fn upsampling_suppresses_images() {
 fn no_delay_tone_phase() {
     // A band-limited tone resampled must line up sample for sample with the same tone
     // generated directly at 16 kHz: output sample n == input time n / 16000.
-    for &(from, f) in &[(44_100u32, 1_000.0), (48_000, 440.0), (22_050, 2_500.0), (8_000, 1_234.0), (7_350, 700.0), (44_099, 1_000.0)] {
+    for &(from, f) in &[
+        (44_100u32, 1_000.0),
+        (48_000, 440.0),
+        (22_050, 2_500.0),
+        (8_000, 1_234.0),
+        (7_350, 700.0),
+        (44_099, 1_000.0),
+    ] {
         let x = tone(from, f, 2.0, 0.5);
         let y = resample_all(from, TO, &x);
         let ideal = tone(TO, f, 2.0, 0.5);
@@ -150,7 +169,10 @@ fn no_delay_tone_phase() {
         let max_err = (skip..n)
             .map(|i| (y[i] - ideal[i]).abs())
             .fold(0.0f32, f32::max);
-        assert!(max_err < 2e-3, "{from} Hz, {f} Hz: max deviation from ideal {max_err}");
+        assert!(
+            max_err < 2e-3,
+            "{from} Hz, {f} Hz: max deviation from ideal {max_err}"
+        );
     }
 }
 
@@ -170,7 +192,10 @@ fn no_delay_impulse() {
         assert_eq!(peak, 8_000, "{from} Hz impulse peak at {peak}");
         // Symmetric (linear-phase) response around the peak.
         for k in 1..20 {
-            assert!((y[8_000 + k] - y[8_000 - k]).abs() < 1e-4, "{from} Hz asymmetric at ±{k}");
+            assert!(
+                (y[8_000 + k] - y[8_000 - k]).abs() < 1e-4,
+                "{from} Hz asymmetric at ±{k}"
+            );
         }
     }
 }
@@ -179,7 +204,10 @@ fn no_delay_impulse() {
 fn chunking_invariance() {
     for &from in &[44_100u32, 48_000, 8_000, 11_025, 7_350, 16_000] {
         let x: Vec<f32> = (0..(from as usize * 3 / 2))
-            .map(|i| ((i as f64 * 0.013).sin() * 0.4 + ((i * 2654435761usize) % 1000) as f64 / 10_000.0) as f32)
+            .map(|i| {
+                ((i as f64 * 0.013).sin() * 0.4 + ((i * 2654435761usize) % 1000) as f64 / 10_000.0)
+                    as f32
+            })
             .collect();
         let whole = resample_all(from, TO, &x);
         for seed in 1..4u64 {
@@ -200,8 +228,15 @@ fn chunking_invariance() {
             }
             r.finish(&mut out).unwrap();
             assert_eq!(out.len(), whole.len(), "{from} Hz seed {seed}: length");
-            let max = out.iter().zip(&whole).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-            assert!(max <= 1e-6, "{from} Hz seed {seed}: chunked output differs by {max}");
+            let max = out
+                .iter()
+                .zip(&whole)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0f32, f32::max);
+            assert!(
+                max <= 1e-6,
+                "{from} Hz seed {seed}: chunked output differs by {max}"
+            );
         }
     }
 }
@@ -222,7 +257,9 @@ fn reusable_after_finish_and_deterministic() {
 
 #[test]
 fn identity_16k() {
-    let x: Vec<f32> = (0..12_345).map(|i| ((i * 7) % 101) as f32 / 101.0 - 0.5).collect();
+    let x: Vec<f32> = (0..12_345)
+        .map(|i| ((i * 7) % 101) as f32 / 101.0 - 0.5)
+        .collect();
     let mut r = Resampler::new(TO, TO).unwrap();
     let mut out = Vec::new();
     for chunk in x.chunks(1000) {

@@ -7,7 +7,8 @@ use voxscreen::{Error, Limits, Reason, Screener, Verdict};
 
 fn dev_screener() -> Screener {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
-    Screener::from_path(&path).expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
+    Screener::from_path(&path)
+        .expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
 }
 
 /// A speech-like test signal: amplitude-modulated harmonics with noise, `seconds` long.
@@ -40,7 +41,9 @@ fn screener_is_send_and_sync() {
 #[test]
 fn samples_get_a_verdict_probability_and_timeline() {
     let screener = dev_screener();
-    let report = screener.screen_samples(&voiced(5.0, 16000, 1), 16000).unwrap();
+    let report = screener
+        .screen_samples(&voiced(5.0, 16000, 1), 16000)
+        .unwrap();
     assert!(report.error.is_none());
     assert!(report.verdict.is_some());
     assert_ne!(report.verdict, Some(Verdict::NotApplicable));
@@ -49,7 +52,10 @@ fn samples_get_a_verdict_probability_and_timeline() {
     // 5 s, window 2 s, hop 1 s: windows at 0,1,2,3 (ends at 5.0 exactly).
     let starts: Vec<f64> = report.timeline.iter().map(|w| w.start_s).collect();
     assert_eq!(starts, vec![0.0, 1.0, 2.0, 3.0]);
-    assert!(report.timeline.iter().all(|w| w.speech == w.probability_synthetic.is_some()));
+    assert!(report
+        .timeline
+        .iter()
+        .all(|w| w.speech == w.probability_synthetic.is_some()));
     let audio = report.audio.unwrap();
     assert_eq!((audio.sample_rate, audio.channels), (16000, 1));
     assert!((audio.duration_s - 5.0).abs() < 1e-9);
@@ -57,7 +63,9 @@ fn samples_get_a_verdict_probability_and_timeline() {
 
 #[test]
 fn silence_is_not_applicable_no_speech() {
-    let report = dev_screener().screen_samples(&vec![0.0; 48000], 16000).unwrap();
+    let report = dev_screener()
+        .screen_samples(&vec![0.0; 48000], 16000)
+        .unwrap();
     assert_eq!(report.verdict, Some(Verdict::NotApplicable));
     assert_eq!(report.reason, Some(Reason::NoSpeech));
     assert_eq!(report.probability_synthetic, None);
@@ -71,20 +79,30 @@ fn half_a_second_of_speech_is_too_short() {
     let report = dev_screener().screen_samples(&samples, 16000).unwrap();
     assert_eq!(report.verdict, Some(Verdict::NotApplicable));
     assert_eq!(report.reason, Some(Reason::TooShort));
-    assert!(report.timeline.iter().all(|w| w.probability_synthetic.is_none()));
+    assert!(report
+        .timeline
+        .iter()
+        .all(|w| w.probability_synthetic.is_none()));
 }
 
 #[test]
 fn a_clip_shorter_than_a_window_is_tiled_and_judged() {
-    let report = dev_screener().screen_samples(&voiced(1.5, 16000, 3), 16000).unwrap();
+    let report = dev_screener()
+        .screen_samples(&voiced(1.5, 16000, 3), 16000)
+        .unwrap();
     assert_eq!(report.timeline.len(), 1);
-    assert_eq!((report.timeline[0].start_s, report.timeline[0].end_s), (0.0, 1.5));
+    assert_eq!(
+        (report.timeline[0].start_s, report.timeline[0].end_s),
+        (0.0, 1.5)
+    );
     assert!(report.probability_synthetic.is_some());
 }
 
 #[test]
 fn other_sample_rates_are_resampled() {
-    let report = dev_screener().screen_samples(&voiced(3.0, 44100, 4), 44100).unwrap();
+    let report = dev_screener()
+        .screen_samples(&voiced(3.0, 44100, 4), 44100)
+        .unwrap();
     let audio = report.audio.unwrap();
     assert_eq!(audio.sample_rate, 44100);
     assert!((audio.duration_s - 3.0).abs() < 1e-3);
@@ -93,7 +111,9 @@ fn other_sample_rates_are_resampled() {
 
 #[test]
 fn narrowband_audio_is_screened_and_flagged() {
-    let report = dev_screener().screen_samples(&voiced(4.0, 8000, 5), 8000).unwrap();
+    let report = dev_screener()
+        .screen_samples(&voiced(4.0, 8000, 5), 8000)
+        .unwrap();
     assert!(report.probability_synthetic.is_some());
     assert!(report.flags.contains(&voxscreen::Flag::Narrowband));
     assert!(report.audio.unwrap().effective_bandwidth_hz <= 4000.0);
@@ -102,8 +122,14 @@ fn narrowband_audio_is_screened_and_flagged() {
 #[test]
 fn bad_samples_give_typed_errors() {
     let s = dev_screener();
-    assert!(matches!(s.screen_samples(&[], 16000), Err(Error::InvalidInput(_))));
-    assert!(matches!(s.screen_samples(&[0.1; 100], 0), Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        s.screen_samples(&[], 16000),
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        s.screen_samples(&[0.1; 100], 0),
+        Err(Error::InvalidInput(_))
+    ));
     assert!(matches!(
         s.screen_samples(&[0.1, f32::NAN, 0.2], 16000),
         Err(Error::InvalidInput(_))

@@ -129,8 +129,12 @@ pub fn run(args: &EvalArgs, screener: &Screener, threads: usize) -> Result<i32, 
         print!("{}", eval::render_table(&report));
     }
     if let Some(dir) = &args.plot {
-        let sets = eval::score_sets(&out.labels, &out.results, args.by.first().map(String::as_str))
-            .map_err(|e| e.to_string())?;
+        let sets = eval::score_sets(
+            &out.labels,
+            &out.results,
+            args.by.first().map(String::as_str),
+        )
+        .map_err(|e| e.to_string())?;
         let written = plot::write_plots(dir, &sets, &report)?;
         for p in written {
             eprintln!("wrote {}", p.display());

@@ -250,7 +250,9 @@ fn progress_bar(len: u64, disabled: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed} (eta {eta})") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {elapsed} (eta {eta})")
+    {
         bar.set_style(style);
     }
     bar

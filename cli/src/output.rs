@@ -50,7 +50,8 @@ const CSV_HEADER: &[&str] = &[
 impl Writer {
     /// A writer for `format` on standard output.
     pub fn new(format: Format) -> Writer {
-        let csv = matches!(format, Format::Csv).then(|| csv::Writer::from_writer(std::io::stdout()));
+        let csv =
+            matches!(format, Format::Csv).then(|| csv::Writer::from_writer(std::io::stdout()));
         Writer {
             format,
             csv,
@@ -81,8 +82,16 @@ impl Writer {
             let _ = w.flush();
         }
         if let Format::Table { .. } = self.format {
-            let summary: Vec<String> = self.counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-            println!("\n{} file(s): {}", self.counts.values().sum::<usize>(), summary.join(", "));
+            let summary: Vec<String> = self
+                .counts
+                .iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect();
+            println!(
+                "\n{} file(s): {}",
+                self.counts.values().sum::<usize>(),
+                summary.join(", ")
+            );
         }
         let _ = std::io::stdout().flush();
     }
@@ -97,7 +106,10 @@ impl Writer {
         }
         let path = r.path.as_deref().unwrap_or("<memory>");
         if let Some(err) = &r.error {
-            println!("{:<17} {:>7} {:>14}  {:<28} {path}", "error", "-", "-", err.kind);
+            println!(
+                "{:<17} {:>7} {:>14}  {:<28} {path}",
+                "error", "-", "-", err.kind
+            );
             println!("    {}", err.message);
             return;
         }
@@ -113,7 +125,11 @@ impl Writer {
             format!("{:.0}s@{:.0}-{:.0}", run.seconds, run.start_s, run.end_s)
         });
         let flags: Vec<&str> = r.flags.iter().map(|f| f.as_str()).collect();
-        let flags = if flags.is_empty() { "-".into() } else { flags.join(",") };
+        let flags = if flags.is_empty() {
+            "-".into()
+        } else {
+            flags.join(",")
+        };
         println!("{verdict:<17} {p:>7} {run:>14}  {flags:<28} {path}");
         if timeline {
             for w in &r.timeline {
@@ -140,7 +156,9 @@ impl Writer {
         let record = [
             r.path.clone().unwrap_or_default(),
             r.sha256.clone().unwrap_or_default(),
-            r.verdict.map(|v| v.as_str().to_string()).unwrap_or_default(),
+            r.verdict
+                .map(|v| v.as_str().to_string())
+                .unwrap_or_default(),
             opt(r.probability_synthetic),
             r.reason.map(|v| v.as_str().to_string()).unwrap_or_default(),
             flags.join(";"),
@@ -158,7 +176,10 @@ impl Writer {
             r.model.sha256.clone(),
             r.tool_version.clone(),
             r.error.as_ref().map(|e| e.kind.clone()).unwrap_or_default(),
-            r.error.as_ref().map(|e| e.message.clone()).unwrap_or_default(),
+            r.error
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_default(),
         ];
         if let Err(e) = w.write_record(&record) {
             eprintln!("voxscreen: cannot write CSV: {e}");
