@@ -179,3 +179,40 @@ fn same_input_gives_the_same_json_with_one_or_many_threads() {
     assert_eq!(one, json(4));
     assert!(one.iter().all(|j| j.contains("\"error\":null")));
 }
+
+/// A steady tone (scores low with the dev model), with `burst_s` of on/off noise bursts (scores
+/// high) spliced into the middle: the clip mean stays below the synthetic threshold, but the
+/// longest run finds the splice and the run rule makes the clip `likely_synthetic`.
+#[test]
+fn a_spliced_segment_is_found_by_the_longest_run() {
+    let rate = 16000;
+    let tone = |seconds: f64| -> Vec<f32> {
+        (0..(seconds * rate as f64) as usize)
+            .map(|i| 0.1 * (2.0 * std::f32::consts::PI * 200.0 * i as f32 / rate as f32).sin())
+            .collect()
+    };
+    let mut state = 12345u32;
+    let bursts: Vec<f32> = (0..6 * rate)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let on = (i / 1600) % 2 == 0;
+            if on {
+                (state as f32 / u32::MAX as f32 - 0.5) * 0.6
+            } else {
+                0.0005 * (state as f32 / u32::MAX as f32 - 0.5)
+            }
+        })
+        .collect();
+    let mut clip = tone(60.0);
+    clip.extend(&bursts);
+    clip.extend(tone(60.0));
+    let report = dev_screener().screen_samples(&clip, rate as u32).unwrap();
+    let p = report.probability_synthetic.unwrap();
+    assert!(p < 0.9, "the clip mean alone would not flag it: {p}");
+    let run = report.longest_synthetic_run.expect("a run is found");
+    assert!(run.start_s >= 58.0 && run.end_s <= 68.0, "{run:?}");
+    assert!(run.seconds >= 4.0, "{run:?}");
+    assert_eq!(report.verdict, Some(Verdict::LikelySynthetic));
+}
