@@ -69,6 +69,8 @@ def save_state(stage, key, records):
 
 def _worker(args):
     stage, task = args
+    if state_path(stage, task["key"]).exists():  # done meanwhile by another process
+        return stage, task["key"], "skip", None
     try:
         return stage, task["key"], WORKERS[stage](task), None
     except Exception as e:  # keep going; a failed task is retried on the next run
@@ -89,7 +91,9 @@ def run_tasks(stage, tasks, jobs, limit_s=None):
     it = pool.imap_unordered(_worker, it_args, chunksize=1) if pool else map(_worker, it_args)
     try:
         for i, (st, key, recs, err) in enumerate(it, 1):
-            if err:
+            if recs == "skip":
+                pass
+            elif err:
                 n_err += 1
                 if n_err <= 20:
                     log(f"[{stage}] {key}: {err}")
@@ -294,6 +298,8 @@ def copysynth_tasks(args):
                     k = (k + 1 + ps) % len(VARIANTS)
             kind, var = VARIANTS[k]
             tasks.append(dict(key=f"{stem}__{kind}-{var}", src=r, kind=kind, var=var))
+    # fixed shuffle so that a partial run covers every source and speaker evenly
+    np.random.default_rng(5).shuffle(tasks)
     return tasks
 
 

@@ -1,7 +1,9 @@
 """Export the trained model to ONNX, calibrate it and choose thresholds (training recipe, not packaged).
 
-1. ONNX export (opset 17, input `features` float32 [batch, 60, 198], output `logit` float32 [batch]);
-   checks that onnxruntime matches torch within 1e-4 on a batch of real windows.
+1. ONNX export (opset 17, input `features` float32 [batch, rows, 198] with rows taken from the checkpoint
+   (257 for the log power spectrogram front-end), output `logit` float32 [batch]); checks that onnxruntime
+   matches torch within 1e-4 on a batch of real windows. The manifest's `features` block is the exact
+   front-end the feature cache was computed with (`<features>/front_end.json`, written by features.py).
 2. Scores every speech window of the `cal`, `test` and `unseen` splits with onnxruntime (the shipped file).
    Clip logit = mean of the clip's speech-window logits (clips without speech windows are left out).
 3. Platt scaling on `cal` at clip level, p = sigmoid(a * logit + b), fitted by class-balanced logistic
@@ -14,7 +16,7 @@
    work/heldout_unseen.csv.
 
 Usage:
-    python training/export.py            # uses training/work/train/best.pt
+    python training/export.py --ckpt training/work/train_lps/best.pt --features training/work/features_lps
 """
 import argparse
 import hashlib
@@ -32,14 +34,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from features import load_split  # noqa: E402
-from model import build_model, count_macs, count_parameters  # noqa: E402
+from model import N_FRAMES, build_model, count_macs, count_parameters  # noqa: E402
 from train import auc, roc_eer  # noqa: E402
 
 WINDOW_S, HOP_S = 2.0, 1.0
 TARGET_FPR = 0.05
 TARGET_FNR_GENUINE = 0.10
-MAX_MACS = 20_000_000
+MAX_MACS = 15_000_000  # pipeline target: 300x real time on one core
 MAX_PARAMS = 3_000_000
+
+
+COMMAND = ("nice -n 5 python training/features.py --front-end training/work/lps/frontend.json "
+           "--out training/work/features_lps --jobs 2 && "
+           "nice -n 5 python training/train.py --features training/work/features_lps --out training/work/train_lps "
+           "--max-minutes 25 --threads 2 && "
+           "nice -n 5 python training/export.py --ckpt training/work/train_lps/best.pt "
+           "--features training/work/features_lps")
 
 
 def sha256_file(p):
@@ -54,9 +64,24 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def export_onnx(model, path):
+# front-end of the LFCC pilot (feature caches written before features.py recorded front_end.json)
+LFCC_FRONT_END = {"kind": "lfcc", "sample_rate": 16000, "n_fft": 512, "win_length": 400, "hop_length": 160,
+                  "n_filters": 40, "n_coeffs": 20, "deltas": True, "cmn": True}
+
+
+def front_end_of(feats_dir, n_rows):
+    p = os.path.join(feats_dir, "front_end.json")
+    if os.path.exists(p):
+        with open(p) as f:
+            return json.load(f)["features"]
+    if n_rows == 60:
+        return dict(LFCC_FRONT_END)
+    sys.exit(f"{p} missing: cannot tell which front-end produced {n_rows}-row features")
+
+
+def export_onnx(model, path, n_rows, n_frames):
     model.eval()
-    dummy = torch.zeros(2, 60, 198)
+    dummy = torch.zeros(2, n_rows, n_frames)
     kw = dict(opset_version=17, input_names=["features"], output_names=["logit"],
               dynamic_axes={"features": {0: "batch"}, "logit": {0: "batch"}}, do_constant_folding=True)
     try:
@@ -94,11 +119,11 @@ def score_split(sess, feats, split):
     full = np.full(len(S), np.nan, dtype=np.float64)
     full[rows] = logits
     clip_logit, win = [], []
-    for st, n, dur in zip(idx["start"], idx["n_windows"], idx["duration_s"]):
+    for st, n in zip(idx["start"], idx["n_windows"]):
         sl = slice(st, st + n)
         sp = S[sl]
         clip_logit.append(float(np.mean(full[sl][sp])) if sp.any() else np.nan)
-        win.append((full[sl], sp, T[sl], min(WINDOW_S, dur) if dur > 0 else WINDOW_S))
+        win.append((full[sl], sp, T[sl]))
     idx = idx.copy()
     idx["clip_logit"] = clip_logit
     idx["y"] = (idx["label"] == "fake").astype(int)
@@ -125,7 +150,7 @@ def fit_platt(logit, y):
     return float(res.x[0]), float(res.x[1]), bool(res.success)
 
 
-def max_run_seconds(p_win, speech, starts, short_len, thr):
+def max_run_seconds(p_win, speech, spans, thr):
     """Longest run (s) of consecutive speech windows with p >= thr; run = end of last - start of first."""
     best, first = 0.0, None
     for i in range(len(p_win)):
@@ -133,7 +158,7 @@ def max_run_seconds(p_win, speech, starts, short_len, thr):
         if hit:
             if first is None:
                 first = i
-            length = starts[i] + short_len - starts[first]
+            length = spans[i, 1] - spans[first, 0]
             best = max(best, length)
         else:
             first = None
@@ -142,39 +167,43 @@ def max_run_seconds(p_win, speech, starts, short_len, thr):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ckpt", default=os.path.join(HERE, "work", "train", "best.pt"))
-    ap.add_argument("--features", default=os.path.join(HERE, "work", "features"))
+    ap.add_argument("--ckpt", default=os.path.join(HERE, "work", "train_lps", "best.pt"))
+    ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
     ap.add_argument("--corpus", default=os.path.join(HERE, "work", "corpus"))
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--command", default="python training/features.py --jobs 2 && python training/train.py "
-                                          "--epochs 15 --max-minutes 40 && python training/export.py")
+    ap.add_argument("--command", default=COMMAND, help="recipe recorded in default.json training.command")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.models, exist_ok=True)
 
     ck = torch.load(a.ckpt, map_location="cpu", weights_only=False)
-    cfg = ck["config"]
+    cfg = dict(ck["config"])
+    cfg.setdefault("n_rows", int(ck["model"]["input_bn.weight"].shape[0]))  # older checkpoints (LFCC: 60)
+    n_rows, n_frames = int(cfg["n_rows"]), N_FRAMES
+    fe = front_end_of(a.features, n_rows)
     model = build_model(**cfg)
     model.load_state_dict(ck["model"])
     model.eval()
     n_params = count_parameters(model)
-    macs = count_macs(model)
+    macs = count_macs(model, n_rows, n_frames)
     print(f"[export] checkpoint {a.ckpt} epoch {ck['epoch']}; params {n_params}; MACs/window {macs}", flush=True)
     assert macs["conv_linear"] <= MAX_MACS, "compute budget exceeded"
     assert n_params <= MAX_PARAMS, "parameter budget exceeded"
 
     onnx_path = os.path.join(a.models, "default.onnx")
-    export_onnx(model, onnx_path + ".tmp")
+    export_onnx(model, onnx_path + ".tmp", n_rows, n_frames)
     os.replace(onnx_path + ".tmp", onnx_path)
     sess = ort_session(onnx_path, a.threads)
     inp, outp = sess.get_inputs()[0], sess.get_outputs()[0]
     assert inp.name == "features" and outp.name == "logit", (inp.name, outp.name)
+    assert list(inp.shape[1:]) == [n_rows, n_frames], inp.shape
     print(f"[export] onnx io: {inp.name} {inp.shape} {inp.type} -> {outp.name} {outp.shape} {outp.type}")
 
     # equivalence check on real cal windows (plus a batch of 1)
     idx_c, Wc, Sc, _ = load_split(a.features, "cal")
+    assert Wc.shape[1:] == (n_rows, n_frames), f"features {Wc.shape[1:]} do not fit the model ({n_rows}, {n_frames})"
     xb = np.asarray(Wc[np.nonzero(Sc)[0][:64]], dtype=np.float32)
     with torch.no_grad():
         tt = model(torch.from_numpy(xb)).numpy()
@@ -184,7 +213,7 @@ def main():
     print(f"[export] onnxruntime vs torch max |diff| on {len(xb)} windows: {maxdiff:.2e}", flush=True)
     assert maxdiff <= 1e-4, "onnxruntime output differs from torch"
     t0 = time.time()
-    xr = np.random.RandomState(0).randn(256, 60, 198).astype(np.float32)
+    xr = np.random.RandomState(0).randn(256, n_rows, n_frames).astype(np.float32)
     sess1 = ort_session(onnx_path, 1)
     for i in range(0, 256, 32):
         sess1.run(["logit"], {"features": xr[i:i + 32]})
@@ -234,8 +263,8 @@ def main():
 
     # ---- min_synthetic_run_s on cal genuine clips
     okpos = np.nonzero(ok)[0]
-    runs = np.array([max_run_seconds(sigmoid(A * cal_win[i][0] + B), cal_win[i][1], cal_win[i][2],
-                                     cal_win[i][3], t_syn) for i in okpos])
+    runs = np.array([max_run_seconds(sigmoid(A * cal_win[i][0] + B), cal_win[i][1], cal_win[i][2], t_syn)
+                     for i in okpos])
     flag_clip = p >= t_syn
     g_idx = cy == 0
     allowed = int(np.floor(TARGET_FPR * n_g))
@@ -311,10 +340,9 @@ def main():
     if note:
         src += " " + note + "."
     manifest = {
-        "name": "voxscreen-lcnn-lfcc", "version": "0.1.0", "onnx": "default.onnx", "sha256": sha256_file(onnx_path),
+        "name": "voxscreen-lcnn-" + {"log_spectrogram": "lps"}.get(fe["kind"], fe["kind"]), "version": "0.1.0", "onnx": "default.onnx", "sha256": sha256_file(onnx_path),
         "sample_rate": 16000, "window_s": WINDOW_S, "hop_s": HOP_S, "min_speech_s": 1.0,
-        "features": {"kind": "lfcc", "sample_rate": 16000, "n_fft": 512, "win_length": 400, "hop_length": 160,
-                     "n_filters": 40, "n_coeffs": 20, "deltas": True, "cmn": True},
+        "features": fe,
         "input_name": "features", "output_name": "logit",
         "output": "per-window logit of synthetic speech; calibrated probability = sigmoid(a*logit + b)",
         "calibration": {"method": "platt", "a": A, "b": B,
@@ -323,7 +351,7 @@ def main():
         "thresholds": {"likely_synthetic": t_syn, "likely_genuine": t_gen, "min_synthetic_run_s": run_s,
                        "target_false_positive_rate": TARGET_FPR, "source": src},
         "training": {"macs_per_window": int(macs["conv_linear"]), "parameters": int(n_params),
-                     "epochs": int(ck["state"]["epoch"]), "selected_epoch": int(ck["epoch"]),
+                     "epochs": int(len(hist["history"]) if hist.get("history") else ck["state"]["epoch"]), "selected_epoch": int(ck["epoch"]),
                      "train_minutes": train_minutes, "command": a.command},
     }
     with open(os.path.join(a.models, "default.json"), "w") as f:

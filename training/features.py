@@ -1,22 +1,24 @@
 """Feature cache for the training recipe (not packaged).
 
 Features come ONLY from the project's own Rust front-end through the Python binding:
-    voxscreen.features(path, kind="model") -> {"windows": float32 (n, 60, 198), "speech": bool (n,)}
+    voxscreen.features(path, kind="model", model=<manifest>) -> {"windows": float32 (n, rows, 198), "speech": bool (n,)}
+(rows = 257 bins for the log power spectrogram front-end of --front-end training/frontend_lps.json)
 This file contains no feature computation of its own; it calls the binding, caches the result per clip
 and assembles per-split arrays.
 
 Layout under --out (default training/work/features/):
-    clips/<hh>/<sha1(file)>.npz     per-clip cache: windows float32, speech bool, starts float64 (s)
-    <split>_windows.npy             float32 (N, 60, 198), all windows of the split's clips, in index order
+    clips/<hh>/<sha1(file)>.npz     per-clip cache: windows float32, speech bool, starts/ends float64 (s)
+    <split>_windows.npy             float16 (N, rows, 198), all windows of the split's clips, in index order
+    front_end.json                  the --front-end manifest path and its `features` block
     <split>_speech.npy              bool (N,)
-    <split>_starts.npy              float64 (N,) window start time in seconds within its clip
+    <split>_starts.npy, _ends.npy   float64 (N,) window start/end in seconds within its clip (binding's spans_s)
     <split>_index.csv               one row per clip: file,label,generator,family,speaker,source,language,
                                     condition,parent,duration_s,start,n_windows,n_speech
     failures.csv                    clips the binding could not process
 Clips already cached are skipped; a split's arrays are re-assembled only when its clip list changed.
 
 Usage:
-    python training/features.py --corpus training/work/corpus --jobs 2
+    python training/features.py --front-end training/frontend_lps.json --out training/work/features_lps --jobs 2
 """
 import argparse
 import hashlib
@@ -31,7 +33,7 @@ import pandas as pd
 HERE = os.path.dirname(os.path.abspath(__file__))
 WINDOW_S = 2.0
 HOP_S = 1.0
-N_ROWS, N_FRAMES = 60, 198
+N_FRAMES = 198  # 2.0 s window at a 10 ms hop; the row count (feature bins) comes from the data
 INDEX_COLS = ["file", "label", "generator", "family", "speaker", "source", "language", "condition", "parent"]
 
 
@@ -67,26 +69,43 @@ def window_starts(n, duration):
 
 
 def _extract(job):
-    abs_path, rel_file, cache = job
+    abs_path, rel_file, cache, read_samples, front_end = job
     if os.path.exists(cache):
         return rel_file, "cached", None
     try:
         import voxscreen
 
-        res = voxscreen.features(abs_path, kind="model")
-        w = np.ascontiguousarray(np.asarray(_get(res, "windows"), dtype=np.float32))
+        if read_samples:  # only file reading in Python (16-bit PCM -> float32); the features are the binding's
+            import soundfile as sf
+
+            x, sr = sf.read(abs_path, dtype="float32", always_2d=True)
+            res = voxscreen.features(np.ascontiguousarray(x.mean(axis=1)), sample_rate=sr, kind="model",
+                                     model=front_end)
+        else:
+            res = voxscreen.features(abs_path, kind="model", model=front_end)
+        w = np.asarray(_get(res, "windows"), dtype=np.float32)
+        if not np.isfinite(w).all():
+            raise ValueError("non-finite features")
+        w = np.ascontiguousarray(w.astype(np.float16))  # stored as float16 (halves disk and RAM)
+
         sp = np.asarray(_get(res, "speech")).astype(bool).reshape(-1)
-        if w.ndim != 3 or w.shape[1:] != (N_ROWS, N_FRAMES) or w.shape[0] != sp.shape[0]:
+        if w.ndim != 3 or w.shape[2] != N_FRAMES or w.shape[0] != sp.shape[0]:
             raise ValueError(f"unexpected shapes windows={w.shape} speech={sp.shape}")
-        dur = _get(res, "duration_s", "duration")
+        audio = _get(res, "audio")
+        dur = _get(audio, "duration_s", "duration") if audio is not None else None
+        if dur is None:
+            dur = _get(res, "duration_s", "duration")
         dur = float(dur) if dur is not None else audio_duration(abs_path)
-        st = _get(res, "starts", "starts_s", "window_starts", "window_starts_s", "times")
-        st = np.asarray(st, dtype=np.float64).reshape(-1) if st is not None else window_starts(len(sp), dur)
-        if st.shape[0] != sp.shape[0]:
+        spans = _get(res, "spans_s", "spans")
+        if spans is not None and np.asarray(spans).shape == (len(sp), 2):
+            spans = np.asarray(spans, dtype=np.float64)
+            st, en = spans[:, 0].copy(), spans[:, 1].copy()
+        else:
             st = window_starts(len(sp), dur)
+            en = st + min(WINDOW_S, dur)
         os.makedirs(os.path.dirname(cache), exist_ok=True)
         tmp = cache + f".tmp{os.getpid()}.npz"
-        np.savez(tmp, windows=w, speech=sp, starts=st, duration=np.float64(dur))
+        np.savez(tmp, windows=w, speech=sp, starts=st, ends=en, duration=np.float64(dur))
         os.replace(tmp, cache)
         return rel_file, "ok", None
     except Exception as e:  # noqa: BLE001 - report and continue
@@ -101,7 +120,7 @@ def read_manifest(corpus):
     return m
 
 
-def extract_all(corpus, out_dir, jobs, splits, limit=None):
+def extract_all(corpus, out_dir, jobs, splits, limit=None, read_samples=False, front_end=None):
     m = read_manifest(corpus)
     m = m[m["split"].isin(splits)]
     if limit:
@@ -110,7 +129,7 @@ def extract_all(corpus, out_dir, jobs, splits, limit=None):
     for f in m["file"]:
         cache = clip_cache_path(out_dir, f)
         if not os.path.exists(cache):
-            todo.append((os.path.join(corpus, f), f, cache))
+            todo.append((os.path.join(corpus, f), f, cache, read_samples, front_end))
     print(f"[features] {len(m)} clips in manifest for {splits}, {len(todo)} to extract", flush=True)
     fails = []
     t0 = time.time()
@@ -142,16 +161,21 @@ def assemble(m, out_dir, split):
     if len(ms) == 0:
         print(f"[features] {split}: no clips", flush=True)
         return
-    counts, durs = [], []
+    counts, durs, shapes = [], [], set()
     for f in ms["file"]:
         with np.load(clip_cache_path(out_dir, f)) as z:
             counts.append(int(z["speech"].shape[0]))
+            shapes.add(tuple(z["windows"].shape[1:]))
+    if len(shapes) != 1:
+        sys.exit(f"[features] {split}: mixed window shapes in the cache {shapes} (different front-ends?)")
+    n_rows, n_frames = shapes.pop()
     total = int(sum(counts))
     wpath = os.path.join(out_dir, f"{split}_windows.npy")
     tmpw = wpath + ".tmp.npy"
-    W = np.lib.format.open_memmap(tmpw, mode="w+", dtype=np.float32, shape=(total, N_ROWS, N_FRAMES))
+    W = np.lib.format.open_memmap(tmpw, mode="w+", dtype=np.float16, shape=(total, n_rows, n_frames))
     S = np.zeros(total, dtype=bool)
     T = np.zeros(total, dtype=np.float64)
+    E = np.zeros(total, dtype=np.float64)
     starts, nsp = [], []
     pos = 0
     for f, n in zip(ms["file"], counts):
@@ -159,6 +183,7 @@ def assemble(m, out_dir, split):
             W[pos:pos + n] = z["windows"]
             S[pos:pos + n] = z["speech"]
             T[pos:pos + n] = z["starts"]
+            E[pos:pos + n] = z["ends"] if "ends" in z.files else z["starts"] + min(WINDOW_S, float(z["duration"]))
             durs.append(float(z["duration"]))
         starts.append(pos)
         nsp.append(int(S[pos:pos + n].sum()))
@@ -168,6 +193,7 @@ def assemble(m, out_dir, split):
     os.replace(tmpw, wpath)
     np.save(os.path.join(out_dir, f"{split}_speech.npy"), S)
     np.save(os.path.join(out_dir, f"{split}_starts.npy"), T)
+    np.save(os.path.join(out_dir, f"{split}_ends.npy"), E)
     idx = ms[INDEX_COLS].copy()
     idx["duration_s"] = np.round(durs, 4)
     idx["start"] = starts
@@ -180,7 +206,7 @@ def assemble(m, out_dir, split):
 
 
 def load_split(out_dir, split, mmap=True):
-    """Returns (index DataFrame, windows array (mmap), speech bool, starts)."""
+    """Returns (index DataFrame, windows array (mmap), speech bool, spans (N, 2) start/end seconds)."""
     idx = pd.read_csv(os.path.join(out_dir, f"{split}_index.csv"), dtype=str, keep_default_na=False)
     for c in ("start", "n_windows", "n_speech"):
         idx[c] = idx[c].astype(int)
@@ -188,7 +214,8 @@ def load_split(out_dir, split, mmap=True):
     W = np.load(os.path.join(out_dir, f"{split}_windows.npy"), mmap_mode="r" if mmap else None)
     S = np.load(os.path.join(out_dir, f"{split}_speech.npy"))
     T = np.load(os.path.join(out_dir, f"{split}_starts.npy"))
-    return idx, W, S, T
+    E = np.load(os.path.join(out_dir, f"{split}_ends.npy"))
+    return idx, W, S, np.stack([T, E], axis=1)
 
 
 def main():
@@ -196,8 +223,14 @@ def main():
     ap.add_argument("--corpus", default=os.path.join(HERE, "work", "corpus"))
     ap.add_argument("--out", default=os.path.join(HERE, "work", "features"))
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--front-end", default=None,
+                    help="model manifest (JSON) whose `features` block defines the front-end; passed as "
+                         "model= to voxscreen.features (default: the binding's built-in default model)")
     ap.add_argument("--splits", default="train,cal,test,unseen")
     ap.add_argument("--limit", type=int, default=None, help="at most N clips per split and label (smoke tests)")
+    ap.add_argument("--read-samples", action="store_true",
+                    help="read the WAV samples with soundfile and pass the array to voxscreen.features "
+                         "(fallback when the binding cannot decode files)")
     a = ap.parse_args()
     import voxscreen  # fail early if the binding is missing
 
@@ -205,7 +238,13 @@ def main():
         sys.exit("voxscreen.features is missing: install the binding (pip install ./python)")
     os.makedirs(a.out, exist_ok=True)
     splits = [s for s in a.splits.split(",") if s]
-    m = extract_all(a.corpus, a.out, a.jobs, splits, a.limit)
+    front_end = os.path.abspath(a.front_end) if a.front_end else None
+    if front_end:
+        import json
+
+        with open(os.path.join(a.out, "front_end.json"), "w") as f:  # the exact front-end of this cache
+            json.dump({"manifest": front_end, "features": json.load(open(front_end))["features"]}, f, indent=1)
+    m = extract_all(a.corpus, a.out, a.jobs, splits, a.limit, a.read_samples, front_end)
     for s in splits:
         assemble(m, a.out, s)
 

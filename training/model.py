@@ -1,7 +1,9 @@
-"""LCNN-style 1-D convolutional network over LFCC windows (training recipe only, not packaged).
+"""LCNN-style 1-D convolutional network over feature windows (training recipe only, not packaged).
 
-Input:  float32 [batch, 60, 198]  (20 LFCC + delta + delta-delta rows, 198 frames = 2.0 s @ 10 ms hop)
-Output: float32 [batch]           logit of P(synthetic) per window.
+Input:  float32 [batch, rows, 198]  rows = feature bins of the front-end (default model: log power
+        spectrogram, 257 FFT bins; the row count is taken from the data), 198 frames = 2.0 s @ 10 ms hop.
+        The bins are the input channels of the first convolution, so it sees the full spectral fine structure.
+Output: float32 [batch]             logit of P(synthetic) per window.
 
 Blocks use max-feature-map (MFM) activations (Wu et al., LCNN) with BatchNorm, max pooling over time,
 then statistics pooling (mean + std over time) and a small MFM fully connected head.
@@ -9,7 +11,7 @@ then statistics pooling (mean + std over time) and a small MFM fully connected h
 import torch
 import torch.nn as nn
 
-N_ROWS = 60
+N_ROWS = 257
 N_FRAMES = 198
 
 
@@ -33,7 +35,7 @@ class MFMConv(nn.Module):
 
 
 class LCNN1D(nn.Module):
-    def __init__(self, n_rows=N_ROWS, channels=(48, 64, 96, 128), k_first=3, k=3, emb=64, dropout=0.3):
+    def __init__(self, n_rows=N_ROWS, channels=(32, 48, 64, 96), k_first=3, k=3, emb=64, dropout=0.3):
         super().__init__()
         c1, c2, c3, c4 = channels
         self.input_bn = nn.BatchNorm1d(n_rows)

@@ -19,6 +19,7 @@ import sys
 import time
 
 import numpy as np
+import pandas as pd
 import torch
 import torch.nn.functional as F
 
@@ -67,8 +68,13 @@ def split_dev(idx, frac, seed):
     rng = np.random.RandomState(seed)
     spk = idx["speaker"].replace("", "unknown")
     counts = spk.value_counts()
-    big = counts.index[counts > 0.05 * len(idx)]  # e.g. pico_unknown: keep in train
-    cand = [s for s in counts.index if s not in set(big)]
+    big = set(counts.index[counts > 0.05 * len(idx)])  # e.g. pico_unknown: keep in train
+    # a speaker (voice) that makes up > 25% of a generator's clips stays in train, so that dev never
+    # removes a whole generator (single-voice TTS systems) from training
+    fk = idx["label"] == "fake"
+    share = (pd.crosstab(spk[fk], idx["generator"][fk]) / idx["generator"][fk].value_counts()).max(axis=1)
+    big |= set(share.index[share > 0.25])
+    cand = [s for s in counts.index if s not in big]
     rng.shuffle(cand)
     dev_spk = set()
     need = {lab: frac * (idx["label"] == lab).sum() for lab in ("real", "fake")}
@@ -120,7 +126,7 @@ def sampling_weights(idx, clip_of, y):
 
 
 def spec_augment(x, rng, max_t=20, max_f=8, p=0.7):
-    """In-place time and feature-row masking (zeros, features are mean normalised)."""
+    """In-place time and feature-row (frequency-bin) masking (zeros, features are mean normalised per bin)."""
     B, R, T = x.shape
     sel = torch.from_numpy(rng.rand(B) < p)
     tw = torch.from_numpy(rng.randint(0, max_t + 1, B))
@@ -161,10 +167,10 @@ def evaluate(model, X, y, clip_of):
 # ----------------------------------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--features", default=os.path.join(HERE, "work", "features"))
+    ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
     ap.add_argument("--out", default=os.path.join(HERE, "work", "train"))
     ap.add_argument("--epochs", type=int, default=15)
-    ap.add_argument("--epoch-windows", type=int, default=40000, help="windows drawn per epoch (balanced)")
+    ap.add_argument("--epoch-windows", type=int, default=20000, help="windows drawn per epoch (balanced)")
     ap.add_argument("--max-minutes", type=float, default=40.0,
                     help="time budget: after 30 steps the epoch size/count is reduced to fit (>= --min-epochs)")
     ap.add_argument("--min-epochs", type=int, default=8)
@@ -172,7 +178,11 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--dropout", type=float, default=0.3)
-    ap.add_argument("--channels", default="48,64,96,128")
+    ap.add_argument("--channels", default="32,48,64,96")
+    ap.add_argument("--k-first", type=int, default=3, help="time taps of the first convolution (bins = channels)")
+    ap.add_argument("--max-freq-mask", type=int, default=-1,
+                    help="widest feature-row (bin) mask; -1 = 8/60 of the rows (34 of 257 bins)")
+    ap.add_argument("--max-time-mask", type=int, default=20)
     ap.add_argument("--dev-frac", type=float, default=0.1)
     ap.add_argument("--dev-max-windows", type=int, default=6000)
     ap.add_argument("--threads", type=int, default=2)
@@ -199,23 +209,26 @@ def main():
           f"({len(dev_spk)} speakers), dev windows {len(dv_rows)} (fake {int(y_dv.sum())})", flush=True)
     if y_tr.sum() == 0 or (1 - y_tr).sum() == 0:
         sys.exit("train split needs both classes")
-    # training windows in RAM as float16 (halves memory); dev kept float32
-    Xtr = torch.empty((len(tr_rows), W.shape[1], W.shape[2]), dtype=torch.float16)
+    # windows in RAM as float16 (as stored; halves memory), converted to float32 per batch
+    n_rows, n_frames = int(W.shape[1]), int(W.shape[2])
+    Xtr = torch.empty((len(tr_rows), n_rows, n_frames), dtype=torch.float16)
     order = np.argsort(tr_rows)
     for i in range(0, len(order), 4096):
         sel = order[i:i + 4096]
-        Xtr[torch.from_numpy(sel)] = torch.from_numpy(np.asarray(W[tr_rows[sel]], dtype=np.float32)).half()
-    Xdv = np.asarray(W[np.sort(dv_rows)], dtype=np.float32)
+        Xtr[torch.from_numpy(sel)] = torch.from_numpy(np.asarray(W[tr_rows[sel]], dtype=np.float16))
+    Xdv = np.asarray(W[np.sort(dv_rows)], dtype=np.float16)
     o = np.argsort(dv_rows)
     dv_clip, y_dv = dv_clip[o], y_dv[o]
     samp_w = sampling_weights(idx, tr_clip, y_tr)
     print(f"[train] data loaded in {time.time() - t_load:.0f}s", flush=True)
 
     channels = tuple(int(c) for c in a.channels.split(","))
-    cfg = {"channels": channels, "dropout": a.dropout}
+    cfg = {"n_rows": n_rows, "channels": channels, "k_first": a.k_first, "dropout": a.dropout}
+    max_f = a.max_freq_mask if a.max_freq_mask >= 0 else int(round(n_rows * 8 / 60))
     model = build_model(**cfg)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
-    print(f"[train] params {count_parameters(model)}, MACs/window {count_macs(model)}", flush=True)
+    print(f"[train] input [batch, {n_rows}, {n_frames}]; params {count_parameters(model)}, MACs/window "
+          f"{count_macs(model, n_rows, n_frames)}; masks: time <= {a.max_time_mask}, rows <= {max_f}", flush=True)
 
     state = {"epoch": 0, "epochs_planned": a.epochs, "history": [], "best": None, "train_seconds": 0.0}
     last = os.path.join(a.out, "last.pt")
@@ -250,7 +263,7 @@ def main():
             sel = torch.from_numpy(pick[b * a.batch:(b + 1) * a.batch])
             x = Xtr[sel].float()
             yb = torch.from_numpy(y_tr[sel.numpy()].astype(np.float32))
-            spec_augment(x, rng)
+            spec_augment(x, rng, max_t=a.max_time_mask, max_f=max_f)
             loss = F.binary_cross_entropy_with_logits(model(x), yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -261,10 +274,10 @@ def main():
             if b % 50 == 0:
                 print(f"[train] epoch {ep} step {b}/{steps_per_epoch} loss {tot / nb:.4f} "
                       f"{b * a.batch / (time.time() - t0):.0f} win/s", flush=True)
-            if ep == 1 and b == 30 and a.max_minutes > 0 and not state.get("budget_set"):
-                # fit the whole run into the time budget (10% kept for dev evaluation)
+            if ep == 1 and b == 60 and a.max_minutes > 0 and not state.get("budget_set"):
+                # fit the whole run into the time budget (20% kept for dev evaluation and slow-downs)
                 wps = b * a.batch / (time.time() - t0)
-                total = wps * a.max_minutes * 60 * 0.9
+                total = wps * a.max_minutes * 60 * 0.8
                 epochs = int(min(state["epochs_planned"], max(a.min_epochs, total // state["epoch_windows"])))
                 ew = int(min(state["epoch_windows"], total // epochs))
                 ew = max(ew, 2 * a.batch)
@@ -281,6 +294,14 @@ def main():
         state["history"].append(rec)
         print("[train] " + json.dumps(rec), flush=True)
         state["epoch"] = ep
+        if a.max_minutes > 0 and ep < state["epochs_planned"]:
+            # re-plan: keep the run inside the budget if the machine got slower
+            left = a.max_minutes * 60 - state["train_seconds"]
+            fit = int(left // max(t_all, 1e-6))
+            if ep + fit < state["epochs_planned"]:
+                state["epochs_planned"] = max(ep + 1, ep + fit) if left > 0.5 * t_all else ep
+                print(f"[train] slower than planned: {left:.0f}s left, now {state['epochs_planned']} epochs",
+                      flush=True)
         key = (ev["clip_eer"], ev["loss"]) if ev else (0.0, -ep)
         ck = {"model": model.state_dict(), "opt": opt.state_dict(), "state": state, "config": cfg,
               "args": vars(a), "epoch": ep, "dev": ev}
