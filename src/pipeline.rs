@@ -24,7 +24,8 @@ pub enum Input<'a> {
     Path(&'a Path),
     /// The bytes of an encoded file, with an optional file-name extension as a format hint.
     Bytes(&'a [u8], Option<&'a str>),
-    /// Mono samples in [-1, 1] at the given sample rate.
+    /// Mono samples in [-1, 1] at the given sample rate (values outside are clamped, as decoded
+    /// audio is; NaN and infinity are [`Error::InvalidInput`]).
     Samples(&'a [f32], u32),
 }
 
@@ -50,7 +51,9 @@ impl ChunkSource for ArraySource<'_> {
             return Ok(false);
         }
         let take = self.rest.len().min(ARRAY_CHUNK);
-        out.extend_from_slice(&self.rest[..take]);
+        // Clamp to [-1, 1] as the decoder does: finite but huge values (1e38) overflow the
+        // resampler's FFT to NaN, which rubato answers with a panic (found by fuzz/features).
+        out.extend(self.rest[..take].iter().map(|x| x.clamp(-1.0, 1.0)));
         self.rest = &self.rest[take..];
         Ok(true)
     }

@@ -43,11 +43,12 @@ VERDICTS
 FLAGS weaken a verdict: narrowband (telephone band, <= 4 kHz), clipped, low_level, lossy_codec.
 
 COVERAGE
-  The shipped model was trained on English, German, Mandarin-accented English, Arabic, Hebrew and
-  a few other languages, against formant, diphone, HMM and vocoder (WORLD, Griffin-Lim, LPC)
-  synthesis plus one neural TTS (Kokoro). Newer neural generators, voice conversion and languages
-  absent from training (e.g. Korean) are expected to be detected less reliably. See
-  models/README.md for its measured error rates.
+  The shipped model learned genuine speech in English (much of it Mandarin-accented), Arabic,
+  French, Italian, Spanish, Russian, German and Hebrew, against formant synthesis (espeak-ng),
+  diphone and HMM voices (Festival), vocoder re-synthesis (WORLD, Griffin-Lim, LPC) and a few
+  clips of one neural TTS (Kokoro). Modern neural TTS and vocoders, voice conversion and
+  languages absent from training (e.g. Korean, Japanese) are detected less reliably. See
+  models/README.md for its measured error rates, including on genuine speech.
 
 EXIT STATUS
   0 all files screened, 1 at least one file could not be screened, 2 usage error,

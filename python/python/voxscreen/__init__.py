@@ -496,7 +496,7 @@ def features(
 
     >>> f = voxscreen.features("clip.wav")                      # doctest: +SKIP
     >>> f["windows"].shape                                      # doctest: +SKIP
-    (4, 60, 198)
+    (4, 257, 198)
     """
     path = os.fspath(model) if model is not None else None
     return _native.features(source, sample_rate, kind, path)

@@ -208,7 +208,7 @@ def features(
 
     >>> f = voxscreen.features("clip.wav")
     >>> f["windows"].shape, f["speech"].shape, f["spans_s"].shape
-    ((4, 60, 198), (4,), (4, 2))
+    ((4, 257, 198), (4,), (4, 2))
     >>> voxscreen.features("clip.wav", kind="lfcc").shape
     (60, 498)
     """
