@@ -7,7 +7,8 @@ use voxscreen::{Report, Screener};
 
 fn dev_screener() -> Screener {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
-    Screener::from_path(&path).expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
+    Screener::from_path(&path)
+        .expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
 }
 
 /// `features-*` inputs: 4-byte little-endian sample rate, then f32 samples.
@@ -37,14 +38,19 @@ fn fuzz_regressions_give_a_report_or_a_typed_error() {
             if name.starts_with("features-") {
                 match samples_of(&bytes) {
                     Some((rate, samples)) => screener.screen_samples(&samples, rate),
-                    None => Ok(screener.error_report(None, &voxscreen::Error::InvalidInput("short".into()))),
+                    None => Ok(screener
+                        .error_report(None, &voxscreen::Error::InvalidInput("short".into()))),
                 }
             } else {
                 // The file name carries the target's extension hint (none for screen_bytes).
                 let result = screener.screen_bytes(&bytes, Some(&name));
                 // …and the same bytes from a file, the CLI's path.
                 let from_file: voxscreen::Result<Report> = screener.screen_path(&path);
-                assert_eq!(result.is_ok(), from_file.is_ok(), "{name}: bytes and path disagree");
+                assert_eq!(
+                    result.is_ok(),
+                    from_file.is_ok(),
+                    "{name}: bytes and path disagree"
+                );
                 result
             }
         }));
