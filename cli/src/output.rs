@@ -99,7 +99,7 @@ impl Writer {
     fn write_row(&mut self, r: &Report, timeline: bool) {
         if !self.header_done {
             println!(
-                "{:<17} {:>7} {:>14}  {:<28} FILE",
+                "{:<26} {:>7} {:>14}  {:<28} FILE",
                 "VERDICT", "P(SYN)", "LONGEST RUN", "FLAGS"
             );
             self.header_done = true;
@@ -107,7 +107,7 @@ impl Writer {
         let path = r.path.as_deref().unwrap_or("<memory>");
         if let Some(err) = &r.error {
             println!(
-                "{:<17} {:>7} {:>14}  {:<28} {path}",
+                "{:<26} {:>7} {:>14}  {:<28} {path}",
                 "error", "-", "-", err.kind
             );
             println!("    {}", err.message);
@@ -130,7 +130,7 @@ impl Writer {
         } else {
             flags.join(",")
         };
-        println!("{verdict:<17} {p:>7} {run:>14}  {flags:<28} {path}");
+        println!("{verdict:<26} {p:>7} {run:>14}  {flags:<28} {path}");
         if timeline {
             for w in &r.timeline {
                 let p = w
