@@ -59,13 +59,14 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--dir", help="folder for the clips (default: a temporary folder)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per variant; the best counts")
+    ap.add_argument("--model", help="model manifest (.json); default: the shipped model")
     args = ap.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.dir or tmp
         os.makedirs(folder, exist_ok=True)
         paths = make_clips(folder, args.clips, args.seconds)
-        screener = voxscreen.Screener()
+        screener = voxscreen.Screener(args.model)
         screener.screen(paths[0])  # warm up (session creation, page cache)
         print(f"voxscreen {voxscreen.__version__}, model {screener.model['name']} "
               f"{screener.model['version']}, {len(paths)} clips of {args.seconds:g} s, "
