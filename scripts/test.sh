@@ -7,8 +7,8 @@ source "$root/scripts/setup.sh"
 cd "$root"
 
 echo "== cargo test"
+# Also builds target/debug/voxscreen (the CLI's integration tests run it).
 cargo test --workspace --exclude voxscreen-python
-cargo build -p voxscreen-cli
 
 echo "== python package"
 rm -rf target/pyenv
