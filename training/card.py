@@ -33,7 +33,7 @@ def run_eval(binary, labels, name, by=(), extra=()):
         cmd += ["--by", ",".join(by)]
     cmd += list(extra)
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE)
-    shown = " ".join(shlex.quote(c) for c in cmd).replace(str(ROOT) + "/", "").replace(str(ROOT.parent) + "/", "../")
+    shown = " ".join(shlex.quote(c) for c in cmd).replace(str(ROOT) + "/", "").replace(str(ROOT.parent / "shared") + "/", "../shared/")
     return json.loads(out.stdout), shown
 
 
@@ -81,7 +81,7 @@ def robustness(args, commands):
                "--voxscreen", str(args.binary), "--report", str(report)]
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         commands.append(" ".join(shlex.quote(c) for c in cmd).replace(sys.executable, "python")
-                        .replace(str(ROOT) + "/", "").replace(str(ROOT.parent) + "/", "../"))
+                        .replace(str(ROOT) + "/", "").replace(str(ROOT.parent / "shared") + "/", "../shared/"))
         table = report.read_text().split("\n\n", 2)[-1]
         parts.append(f"**{title}**\n\n{table}")
     return "\n".join(parts)
