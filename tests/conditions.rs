@@ -4,13 +4,10 @@ use std::path::{Path, PathBuf};
 
 use voxscreen::pipeline::{decode_to_rate, Input};
 use voxscreen::segment::Vad;
-use voxscreen::{Flag, Limits, Report, Screener};
+use voxscreen::{Flag, Limits, Report};
 
-fn dev_screener() -> Screener {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
-    Screener::from_path(&path)
-        .expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
-}
+mod common;
+use common::dev_screener;
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

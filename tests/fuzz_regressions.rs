@@ -3,13 +3,10 @@
 
 use std::path::Path;
 
-use voxscreen::{Report, Screener};
+use voxscreen::Report;
 
-fn dev_screener() -> Screener {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
-    Screener::from_path(&path)
-        .expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
-}
+mod common;
+use common::dev_screener;
 
 /// `features-*` inputs: 4-byte little-endian sample rate, then f32 samples.
 fn samples_of(bytes: &[u8]) -> Option<(u32, Vec<f32>)> {

@@ -3,13 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use voxscreen::{Error, Flag, Limits, Reason, Report, Screener, Verdict};
+use voxscreen::{Error, Flag, Limits, Reason, Report, Verdict};
 
-fn dev_screener() -> Screener {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
-    Screener::from_path(&path)
-        .expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
-}
+mod common;
+use common::dev_screener;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,15 +1,12 @@
 //! End-to-end behaviour of the Screener with the small development model
 //! (tests/models/dev.json: logit = mean(features²) − 1, a known function, not a detector).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use voxscreen::{Error, Limits, Reason, Screener, Verdict};
 
-fn dev_screener() -> Screener {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/models/dev.json");
-    Screener::from_path(&path)
-        .expect("dev model loads (set ORT_DYLIB_PATH if ONNX Runtime is not found)")
-}
+mod common;
+use common::dev_screener;
 
 /// A speech-like test signal: amplitude-modulated harmonics with noise, `seconds` long.
 fn voiced(seconds: f64, rate: u32, seed: u32) -> Vec<f32> {
