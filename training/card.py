@@ -100,7 +100,7 @@ def main():
     values = {}
     commands = []
 
-    test, cmd = run_eval(args.binary, WORK / "heldout_test.csv", "heldout_test", by=["family"])
+    test, cmd = run_eval(args.binary, WORK / "heldout_test.csv", "heldout_test", by=["family", "source"])
     commands.append(cmd)
     values["heldout_table"] = group_table(test)
     unseen, cmd = run_eval(args.binary, WORK / "heldout_unseen.csv", "heldout_unseen", by=["generator"])

@@ -6,7 +6,7 @@
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
 
 Stages (default order): genuine, espeak, festival, flite, copysynth, asterisk, kokoro, augment,
-manifest. Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
+bgnoise, manifest. Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
 exists (written after its clips, both atomically); the manifest is rebuilt from those records
 and the clips present on disk, so a partial corpus is usable at any time.
 
@@ -515,6 +515,49 @@ def augment_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
+# background noise for synthetic training clips (see corpus_noise.py); a bgnoise clip replaces its
+# clean parent in the manifest
+
+BGNOISE_SRC = ["espeak", "festival", "copysynth", "kokoro"]
+NOISE_BANK = OUT / "noisebank.npz"
+_bank = None
+
+
+def bgnoise_tasks(args):
+    import corpus_noise
+    if not NOISE_BANK.exists():
+        origins = sorted({r["origin"] for r in load_records("genuine") if split_of(r) == "train"})
+        raw = (ca.to16k(*ca.load(REPO.parent / o)) for o in origins)
+        n = corpus_noise.build_bank(raw, OUT / "noisebank.tmp.npz")
+        os.replace(OUT / "noisebank.tmp.npz", NOISE_BANK)
+        log(f"[bgnoise] noise bank: {n} pauses from {len(origins)} genuine training recordings")
+    tasks = []
+    for st in BGNOISE_SRC:
+        for r in load_records(st):
+            stem = Path(r["file"]).stem
+            if split_of(r) == "train" and ca.unit_hash(stem, "bgnoise?") < args.bgnoise_frac:
+                tasks.append(dict(key=f"{stem}__bgnoise", src=r))
+    return tasks
+
+
+def bgnoise_work(t):
+    import corpus_noise
+    global _bank
+    if _bank is None:
+        _bank = corpus_noise.load_bank(NOISE_BANK)
+    r = t["src"]
+    rng = np.random.default_rng(ca.seed_of(t["key"]))
+    snr = float(rng.uniform(15, 45))
+    y = corpus_noise.add_noise(ca.read_pcm(OUT / r["file"]), _bank, rng, snr)
+    rel = f"clips/bgnoise/{r['file'][len('clips/'):]}"
+    ca.write_wav(OUT / rel, ca.finish_aug(y, seed=ca.seed_of(t["key"])))
+    m = dict(r)
+    m.update(file=rel, condition="bgnoise", parent=r["file"],
+             variant=(r.get("variant", "") + f" bgnoise:{snr:.0f}dB").strip())
+    return [m]
+
+
+# ----------------------------------------------------------------------------------------------
 # manifest
 
 def split_of(r):
@@ -528,9 +571,11 @@ def split_of(r):
 
 def build_manifest():
     rows = []
-    for st in AUG_STAGES_SRC + ["augment"]:
+    stages = AUG_STAGES_SRC + ["augment", "bgnoise"]
+    replaced = {r["parent"] for r in load_records("bgnoise") if (OUT / r["file"]).exists()}
+    for st in stages:
         for r in load_records(st):
-            if not (OUT / r["file"]).exists():
+            if not (OUT / r["file"]).exists() or r["file"] in replaced:
                 continue
             r = dict(r)
             r["file"] = r["file"]
@@ -577,10 +622,13 @@ def summarize(rows):
 # ----------------------------------------------------------------------------------------------
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
-             copysynth=copysynth_tasks, asterisk=asterisk_tasks, kokoro=kokoro_tasks, augment=augment_tasks)
+             copysynth=copysynth_tasks, asterisk=asterisk_tasks, kokoro=kokoro_tasks, augment=augment_tasks,
+             bgnoise=bgnoise_tasks)
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
-               copysynth=copysynth_work, asterisk=asterisk_work, kokoro=kokoro_work, augment=augment_work)
-ORDER = ["genuine", "espeak", "festival", "flite", "copysynth", "asterisk", "kokoro", "augment", "manifest"]
+               copysynth=copysynth_work, asterisk=asterisk_work, kokoro=kokoro_work, augment=augment_work,
+               bgnoise=bgnoise_work)
+ORDER = ["genuine", "espeak", "festival", "flite", "copysynth", "asterisk", "kokoro", "augment", "bgnoise",
+         "manifest"]
 
 
 def main():
@@ -593,8 +641,11 @@ def main():
     ap.add_argument("--flite-n", type=int, default=40, help="clips per flite voice")
     ap.add_argument("--copysynth-passes", type=int, default=1, help="vocoders per genuine clip")
     ap.add_argument("--asterisk-n", type=int, default=150, help="max prompts per asterisk package")
-    ap.add_argument("--kokoro-n", type=int, default=60, help="clips per kokoro voice")
+    ap.add_argument("--kokoro-n", type=int, default=60, help="clips per packaged kokoro voice")
+    ap.add_argument("--kokoro-blend-n", type=int, default=60, help="clips per blended kokoro voice")
     ap.add_argument("--aug-frac", type=float, default=0.35)
+    ap.add_argument("--bgnoise-frac", type=float, default=0.5,
+                    help="share of clean synthetic training clips replaced by a copy with genuine background noise")
     ap.add_argument("--stage-time-limit", type=float, default=0, help="seconds per stage (0 = none)")
     ap.add_argument("--reverse", action="store_true", help="work through each stage's tasks back to front")
     args = ap.parse_args()

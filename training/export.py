@@ -364,7 +364,7 @@ def main():
         json.dump(summary, f, indent=1, default=float)
 
     # ---- held-out lists for `voxscreen eval` (absolute paths)
-    cols = ["file", "label", "generator", "family", "condition"]
+    cols = ["file", "label", "generator", "family", "source", "condition"]
     corpus_abs = os.path.abspath(a.corpus)
     if "test" in scored:
         t = scored["test"][0][cols].copy()

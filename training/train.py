@@ -3,7 +3,8 @@
 Trains on the speech windows of split `train` (all conditions). A speaker-disjoint slice of `train`
 (`dev`, ~10% of clips) is held out for epoch selection; `cal` is never looked at here.
 Each epoch draws --epoch-windows windows, half genuine, half synthetic (within a class, sampling weight
-proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate), with light
+proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; neural TTS
+gets --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
 SpecAugment-style time and feature-row masking. Adam + cosine learning-rate decay.
 Checkpoints every epoch to <out>/last.pt (+ epoch_NN.pt); the best dev epoch (clip EER, then loss) to best.pt.
 Re-running the same command resumes from last.pt.
@@ -112,12 +113,21 @@ def window_rows(idx, S, clip_mask):
     return np.concatenate(rows), np.concatenate(clip_of)
 
 
-def sampling_weights(idx, clip_of, y):
-    """Within each class, weight ~ 1/sqrt(#windows of the window's group) (generator for fake, source for real)."""
+NEURAL_GENERATORS = ("kokoro",)
+
+
+def sampling_weights(idx, clip_of, y, neural_share):
+    """Within each class, weight ~ 1/sqrt(#windows of the window's group) (generator for fake, source for real);
+    then the neural-TTS generators together get `neural_share` of the synthetic draws (if present)."""
     group = np.where(idx["label"].to_numpy() == "fake", "g:" + idx["generator"].to_numpy(),
                      "s:" + idx["source"].to_numpy())[clip_of]
     _, inv, cnt = np.unique(group, return_inverse=True, return_counts=True)
     w = 1.0 / np.sqrt(cnt[inv])
+    neural = np.isin(idx["generator"].to_numpy()[clip_of], NEURAL_GENERATORS) & (y == 1)
+    if neural.any() and neural_share > 0:
+        other = (y == 1) & ~neural
+        w[neural] *= neural_share / w[neural].sum()
+        w[other] *= (1.0 - neural_share) / w[other].sum()
     for c in (0, 1):
         m = y == c
         if m.any():
@@ -183,6 +193,8 @@ def main():
     ap.add_argument("--max-freq-mask", type=int, default=-1,
                     help="widest feature-row (bin) mask; -1 = 8/60 of the rows (34 of 257 bins)")
     ap.add_argument("--max-time-mask", type=int, default=20)
+    ap.add_argument("--neural-share", type=float, default=0.3,
+                    help="share of synthetic training draws given to neural TTS (kokoro); 0 = plain weighting")
     ap.add_argument("--dev-frac", type=float, default=0.1)
     ap.add_argument("--dev-max-windows", type=int, default=6000)
     ap.add_argument("--threads", type=int, default=2)
@@ -219,7 +231,7 @@ def main():
     Xdv = np.asarray(W[np.sort(dv_rows)], dtype=np.float16)
     o = np.argsort(dv_rows)
     dv_clip, y_dv = dv_clip[o], y_dv[o]
-    samp_w = sampling_weights(idx, tr_clip, y_tr)
+    samp_w = sampling_weights(idx, tr_clip, y_tr, a.neural_share)
     print(f"[train] data loaded in {time.time() - t_load:.0f}s", flush=True)
 
     channels = tuple(int(c) for c in a.channels.split(","))
