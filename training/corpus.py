@@ -5,8 +5,9 @@
     /work/venv/bin/python training/corpus.py --only genuine,copysynth --jobs 2
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
 
-Stages (default order): genuine, espeak, festival, flite, copysynth, asterisk, kokoro, augment,
-bgnoise, manifest. Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
+Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
+kokoro, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
+need every clip). Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
 exists (written after its clips, both atomically); the manifest is rebuilt from those records
 and the clips present on disk, so a partial corpus is usable at any time.
 
@@ -288,7 +289,7 @@ def load_records(stage):
 def copysynth_tasks(args):
     from corpus_vocoders import VARIANTS
     tasks = []
-    for r in load_records("genuine") + load_records("asterisk"):
+    for r in load_records("genuine") + load_records("asterisk") + load_records("extra"):
         for ps in range(args.copysynth_passes):
             stem = Path(r["file"]).stem
             k = ca.seed_of(stem, "voc", ps) % len(VARIANTS)
@@ -404,6 +405,44 @@ def asterisk_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
+# neural-vocoder copy-synthesis: LPCNet from Debian's libcodec2, see corpus_lpcnet.py
+
+def lpcnet_tasks(args):
+    import corpus_lpcnet
+    corpus_lpcnet.fetch()
+    tasks = [dict(key=f"{Path(r['file']).stem}__lpcnet", src=r)
+             for r in load_records("genuine") + load_records("asterisk") + load_records("extra")]
+    np.random.default_rng(6).shuffle(tasks)  # a partial run covers every source and speaker evenly
+    return tasks
+
+
+def lpcnet_work(t):
+    import corpus_lpcnet
+    r = t["src"]
+    pcm = np.round(ca.read_pcm(OUT / r["file"]) * 32768).clip(-32768, 32767).astype(np.int16)
+    out = corpus_lpcnet.resynth(pcm).astype(np.float64) / 32768
+    pieces = ca.prepare(out, ca.SR, seed=ca.seed_of(t["key"]))
+    m = rec("fake", "lpcnet", "lpcnet", "resynth", r["speaker"], r["language"],
+            variant=f"lpcnet freedv-2020 1733 bit/s ({corpus_lpcnet.PKG} {corpus_lpcnet.VERSION})", origin=r["file"])
+    return emit(pieces, f"lpcnet/{t['key']}", m)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage 6: genuine speech from package test data (pocketsphinx-testdata, codec2-examples, pysptk),
+# see corpus_extra.py
+
+def extra_tasks(args):
+    import corpus_extra
+    corpus_extra.fetch()
+    return corpus_extra.tasks(args)
+
+
+def extra_work(t):
+    import corpus_extra
+    return corpus_extra.work(t, ca, rec, emit)
+
+
+# ----------------------------------------------------------------------------------------------
 # stage 4: Kokoro-82M (neural TTS), see corpus_kokoro.py
 
 def kokoro_tasks(args):
@@ -423,7 +462,7 @@ def kokoro_work(t):
 # ----------------------------------------------------------------------------------------------
 # augmentation (both classes, same distribution)
 
-AUG_STAGES_SRC = ["genuine", "asterisk", "espeak", "festival", "flite", "copysynth", "kokoro"]
+AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "kokoro"]
 
 
 def augment_tasks(args):
@@ -518,7 +557,7 @@ def augment_work(t):
 # background noise for synthetic training clips (see corpus_noise.py); a bgnoise clip replaces its
 # clean parent in the manifest
 
-BGNOISE_SRC = ["espeak", "festival", "copysynth", "kokoro"]
+BGNOISE_SRC = ["espeak", "festival", "copysynth", "lpcnet", "kokoro"]
 NOISE_BANK = OUT / "noisebank.npz"
 _bank = None
 
@@ -622,13 +661,13 @@ def summarize(rows):
 # ----------------------------------------------------------------------------------------------
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
-             copysynth=copysynth_tasks, asterisk=asterisk_tasks, kokoro=kokoro_tasks, augment=augment_tasks,
-             bgnoise=bgnoise_tasks)
+             copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, asterisk=asterisk_tasks, extra=extra_tasks,
+             kokoro=kokoro_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks)
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
-               copysynth=copysynth_work, asterisk=asterisk_work, kokoro=kokoro_work, augment=augment_work,
-               bgnoise=bgnoise_work)
-ORDER = ["genuine", "espeak", "festival", "flite", "copysynth", "asterisk", "kokoro", "augment", "bgnoise",
-         "manifest"]
+               copysynth=copysynth_work, lpcnet=lpcnet_work, asterisk=asterisk_work, extra=extra_work,
+               kokoro=kokoro_work, augment=augment_work, bgnoise=bgnoise_work)
+ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "kokoro",
+         "augment", "bgnoise", "manifest"]
 
 
 def main():

@@ -3,8 +3,8 @@
 Trains on the speech windows of split `train` (all conditions). A speaker-disjoint slice of `train`
 (`dev`, ~10% of clips) is held out for epoch selection; `cal` is never looked at here.
 Each epoch draws --epoch-windows windows, half genuine, half synthetic (within a class, sampling weight
-proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; neural TTS
-gets --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
+proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; Kokoro
+and LPCNet get --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
 SpecAugment-style time and feature-row masking. Adam + cosine learning-rate decay.
 Checkpoints every epoch to <out>/last.pt (+ epoch_NN.pt); the best dev epoch (clip EER, then loss) to best.pt.
 Re-running the same command resumes from last.pt.
@@ -113,7 +113,7 @@ def window_rows(idx, S, clip_mask):
     return np.concatenate(rows), np.concatenate(clip_of)
 
 
-NEURAL_GENERATORS = ("kokoro",)
+NEURAL_GENERATORS = ("kokoro", "lpcnet")
 
 
 def sampling_weights(idx, clip_of, y, neural_share):
@@ -193,8 +193,9 @@ def main():
     ap.add_argument("--max-freq-mask", type=int, default=-1,
                     help="widest feature-row (bin) mask; -1 = 8/60 of the rows (34 of 257 bins)")
     ap.add_argument("--max-time-mask", type=int, default=20)
-    ap.add_argument("--neural-share", type=float, default=0.3,
-                    help="share of synthetic training draws given to neural TTS (kokoro); 0 = plain weighting")
+    ap.add_argument("--neural-share", type=float, default=0.4,
+                    help="share of synthetic training draws given to the neural generators "
+                         "(Kokoro TTS, LPCNet vocoder); 0 = plain weighting")
     ap.add_argument("--dev-frac", type=float, default=0.1)
     ap.add_argument("--dev-max-windows", type=int, default=6000)
     ap.add_argument("--threads", type=int, default=2)
