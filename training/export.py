@@ -44,12 +44,14 @@ MAX_MACS = 15_000_000  # pipeline target: 300x real time on one core
 MAX_PARAMS = 3_000_000
 
 
-COMMAND = ("nice -n 5 python training/features.py --front-end training/work/lps/frontend.json "
+COMMAND = ("OMP_NUM_THREADS=1 nice -n 10 python training/corpus.py --jobs 2 && "
+           "python training/features.py --front-end training/frontend_lps.json "
            "--out training/work/features_lps --jobs 2 && "
-           "nice -n 5 python training/train.py --features training/work/features_lps --out training/work/train_lps "
-           "--max-minutes 25 --threads 2 && "
-           "nice -n 5 python training/export.py --ckpt training/work/train_lps/best.pt "
+           "python training/train.py --features training/work/features_lps --out training/work/train_v2 "
+           "--max-minutes 30 --threads 2 && "
+           "python training/export.py --ckpt training/work/train_v2/best.pt "
            "--features training/work/features_lps")
+MODEL_VERSION = "0.2.0"
 
 
 def sha256_file(p):
@@ -167,7 +169,7 @@ def max_run_seconds(p_win, speech, spans, thr):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ckpt", default=os.path.join(HERE, "work", "train_lps", "best.pt"))
+    ap.add_argument("--ckpt", default=os.path.join(HERE, "work", "train_v2", "best.pt"))
     ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
     ap.add_argument("--corpus", default=os.path.join(HERE, "work", "corpus"))
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
@@ -340,7 +342,8 @@ def main():
     if note:
         src += " " + note + "."
     manifest = {
-        "name": "voxscreen-lcnn-" + {"log_spectrogram": "lps"}.get(fe["kind"], fe["kind"]), "version": "0.1.0", "onnx": "default.onnx", "sha256": sha256_file(onnx_path),
+        "name": "voxscreen-lcnn-" + {"log_spectrogram": "lps"}.get(fe["kind"], fe["kind"]),
+        "version": MODEL_VERSION, "onnx": "default.onnx", "sha256": sha256_file(onnx_path),
         "sample_rate": 16000, "window_s": WINDOW_S, "hop_s": HOP_S, "min_speech_s": 1.0,
         "features": fe,
         "input_name": "features", "output_name": "logit",
