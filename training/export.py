@@ -48,7 +48,7 @@ COMMAND = ("OMP_NUM_THREADS=1 nice -n 10 python training/corpus.py --jobs 2 && "
            "python training/features.py --front-end training/frontend_lps.json "
            "--out training/work/features_lps --jobs 2 && "
            "python training/train.py --features training/work/features_lps --out training/work/train_v2 "
-           "--max-minutes 30 --threads 2 && "
+           "--epochs 10 --max-minutes 30 --threads 2 && "
            "python training/export.py --ckpt training/work/train_v2/best.pt "
            "--features training/work/features_lps")
 MODEL_VERSION = "0.2.0"

@@ -45,10 +45,11 @@ FLAGS weaken a verdict: narrowband (telephone band, <= 4 kHz), clipped, low_leve
 COVERAGE
   The shipped model learned genuine speech in English (much of it Mandarin-accented), Arabic,
   French, Italian, Spanish, Russian, German and Hebrew, against formant synthesis (espeak-ng),
-  diphone and HMM voices (Festival), vocoder re-synthesis (WORLD, Griffin-Lim, LPC) and a few
-  clips of one neural TTS (Kokoro). Modern neural TTS and vocoders, voice conversion and
-  languages absent from training (e.g. Korean, Japanese) are detected less reliably. See
-  models/README.md for its measured error rates, including on genuine speech.
+  diphone and HMM voices (Festival), vocoder re-synthesis (WORLD, Griffin-Lim, LPC), one
+  neural vocoder (LPCNet) and one neural TTS (Kokoro). It does NOT recognise modern neural TTS
+  and vocoders in general (at chance on a real-world set of them), nor voice conversion; languages
+  absent from training (e.g. Korean, Japanese) are weaker still. See models/README.md for its
+  measured error rates, including on genuine speech.
 
 EXIT STATUS
   0 all files screened, 1 at least one file could not be screened, 2 usage error,
