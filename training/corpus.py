@@ -136,7 +136,7 @@ def rec(label, source, generator, family, speaker, language, condition="clean", 
 
 
 # ----------------------------------------------------------------------------------------------
-# stage 1: genuine speech from ../shared/train/genuine
+# stage: genuine speech from ../shared/train/genuine
 
 def genuine_tasks(args):
     with open(SHARED_GENUINE / "manifest.csv", newline="") as f:
@@ -158,7 +158,7 @@ def genuine_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
-# stage 2: fast classical TTS
+# stage: fast classical TTS
 
 ESPEAK_VOICES = [  # (espeak voice, language, weight)
     ("en-us", "en", 6), ("en-gb", "en", 4), ("en-gb-scotland", "en", 1), ("en-gb-x-rp", "en", 1),
@@ -276,7 +276,7 @@ def flite_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
-# stage 3: copy-synthesis of the genuine clips
+# stage: copy-synthesis of the genuine clips
 
 def load_records(stage):
     out = []
@@ -321,7 +321,7 @@ def copysynth_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
-# stage 5: Debian asterisk prompt packages (genuine; asterisk-core-sounds-en is EXCLUDED: the
+# stage: Debian asterisk prompt packages (genuine; asterisk-core-sounds-en is EXCLUDED: the
 # project's example clips come from it)
 
 # asterisk-core-sounds-es is left out too: its es_MX prompts are by Allison Smith, the voice of
@@ -432,7 +432,7 @@ def lpcnet_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
-# stage 6: genuine speech from package test data (pocketsphinx-testdata, codec2-examples, pysptk),
+# stage: genuine speech from package test data (pocketsphinx-testdata, codec2-examples, pysptk),
 # see corpus_extra.py
 
 def extra_tasks(args):
@@ -447,7 +447,7 @@ def extra_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
-# stage 4: Kokoro-82M (neural TTS), see corpus_kokoro.py
+# stage: Kokoro-82M (neural TTS), see corpus_kokoro.py
 
 def kokoro_tasks(args):
     import corpus_kokoro
