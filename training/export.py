@@ -179,6 +179,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.models, exist_ok=True)
+    os.makedirs(a.work, exist_ok=True)
 
     ck = torch.load(a.ckpt, map_location="cpu", weights_only=False)
     cfg = dict(ck["config"])

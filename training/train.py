@@ -196,6 +196,8 @@ def main():
     ap.add_argument("--neural-share", type=float, default=0.4,
                     help="share of synthetic training draws given to the neural generators "
                          "(Kokoro TTS, LPCNet vocoder); 0 = plain weighting")
+    ap.add_argument("--exclude-generators", default="",
+                    help="comma-separated generators left out of training and dev (hold-out experiments)")
     ap.add_argument("--dev-frac", type=float, default=0.1)
     ap.add_argument("--dev-max-windows", type=int, default=6000)
     ap.add_argument("--threads", type=int, default=2)
@@ -209,8 +211,9 @@ def main():
 
     idx, W, S, _ = load_split(a.features, "train")
     dev_mask, dev_spk = split_dev(idx, a.dev_frac, a.seed)
-    tr_rows, tr_clip = window_rows(idx, S, ~dev_mask)
-    dv_rows, dv_clip = window_rows(idx, S, dev_mask)
+    used = ~idx["generator"].isin([g for g in a.exclude_generators.split(",") if g]).to_numpy()
+    tr_rows, tr_clip = window_rows(idx, S, ~dev_mask & used)
+    dv_rows, dv_clip = window_rows(idx, S, dev_mask & used)
     is_fake = (idx["label"].to_numpy() == "fake").astype(np.int64)
     y_tr, y_dv = is_fake[tr_clip], is_fake[dv_clip]
     rng0 = np.random.RandomState(a.seed)
