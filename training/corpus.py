@@ -18,7 +18,6 @@ import argparse
 import csv
 import json
 import os
-import shutil
 import sys
 import time
 from collections import defaultdict
@@ -338,29 +337,13 @@ PKG_DIR = HERE / "work" / "debs"
 
 
 def fetch_debs():
-    PKG_DIR.mkdir(parents=True, exist_ok=True)
     import subprocess
     for pkg, _, _ in ASTERISK_PKGS:
         assert not pkg.startswith(("asterisk-core-sounds-en", "asterisk-core-sounds-es"))
-        dst = PKG_DIR / pkg
-        if (dst / ".ok").exists():
-            continue
-        tmp = PKG_DIR / (pkg + ".dl")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        r = subprocess.run(["apt-get", "download", pkg], cwd=tmp, capture_output=True, text=True)
-        debs = list(tmp.glob("*.deb"))
-        if r.returncode or not debs:
-            log(f"[asterisk] download of {pkg} failed: {r.stderr.strip()[:200]}")
-            continue
-        ex = tmp / "x"
-        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(ex)], check=True)
-        (tmp / "x" / ".deb").write_text(debs[0].name)
-        debs[0].unlink()
-        shutil.rmtree(dst, ignore_errors=True)
-        os.replace(ex, dst)
-        shutil.rmtree(tmp, ignore_errors=True)
-        (dst / ".ok").write_text("ok")
+        try:
+            ca.unpack_deb(pkg, PKG_DIR / pkg)
+        except subprocess.CalledProcessError as e:
+            log(f"[asterisk] download of {pkg} failed: {(e.stderr or b'').decode(errors='replace').strip()[:200]}")
 
 
 AUDIO_EXT = {".g722", ".wav", ".gsm", ".alaw", ".ulaw", ".sln16", ".sln"}

@@ -6,11 +6,13 @@ with the peak limited to -1 dBFS -> 16-bit PCM with TPDF dither (1 LSB).
 """
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import types
 from math import gcd
+from pathlib import Path
 
 import numpy as np
 import soundfile as sf
@@ -149,6 +151,26 @@ def read_pcm(path):
 
 def run(cmd, timeout=120, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, timeout=timeout, **kw)
+
+
+def unpack_deb(pkg, dst, version=None):
+    """`apt-get download` a Debian package and unpack it with `dpkg-deb -x` into dst (nothing is
+    installed). Skipped when dst holds a finished unpack (marker .ok); raises CalledProcessError."""
+    dst = Path(dst)
+    if (dst / ".ok").exists():
+        return dst
+    tmp = dst.with_name(dst.name + ".dl")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    run(["apt-get", "download", f"{pkg}={version}" if version else pkg], timeout=600, cwd=tmp)
+    deb = next(tmp.glob("*.deb"))
+    run(["dpkg-deb", "-x", str(deb), str(tmp / "x")])
+    (tmp / "x" / ".deb").write_text(deb.name)
+    shutil.rmtree(dst, ignore_errors=True)
+    os.replace(tmp / "x", dst)
+    shutil.rmtree(tmp)
+    (dst / ".ok").write_text("ok")
+    return dst
 
 
 def tmpdir():

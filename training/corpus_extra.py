@@ -12,7 +12,6 @@ duplicates (wav/ copies of raw/ files, all.wav = concatenation, hts1/hts2/hts1a/
 ve9qrp_10s inside ve9qrp) and pocketsphinx tidigits/ (TIDIGITS is LDC-licensed; only .mfc features
 plus one undocumented .raw). See training/work/extra_sources_notes.md for licences and checks.
 """
-import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import tarfile
 from pathlib import Path
 
 import numpy as np
+
+from corpus_audio import unpack_deb
 
 HERE = Path(__file__).resolve().parent
 EXTRA = HERE / "work" / "extra"
@@ -53,24 +54,6 @@ FILES = [
 ]
 
 
-def _fetch_deb(pkg, version):
-    """apt-get download + dpkg-deb -x into EXTRA/<pkg>/ (marked complete by .ok)."""
-    dst = EXTRA / pkg
-    if (dst / ".ok").exists():
-        return
-    tmp = EXTRA / (pkg + ".dl")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    subprocess.run(["apt-get", "download", f"{pkg}={version}"], cwd=tmp, check=True, capture_output=True)
-    deb = next(tmp.glob("*.deb"))
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp / "x")], check=True)
-    (tmp / "x" / ".deb").write_text(deb.name)
-    shutil.rmtree(dst, ignore_errors=True)
-    os.replace(tmp / "x", dst)
-    shutil.rmtree(tmp)
-    (dst / ".ok").write_text("ok")
-
-
 def _fetch_pysptk():
     """pip download the pysptk sdist (source only for pysptk; its build tools may be wheels, which
     pip needs to read the metadata) and extract the example audio and licence files."""
@@ -95,7 +78,7 @@ def fetch():
     """Download everything FILES needs into training/work/extra/ (resumable: done packages skipped)."""
     EXTRA.mkdir(parents=True, exist_ok=True)
     for pkg, version in DEBS.items():
-        _fetch_deb(pkg, version)
+        unpack_deb(pkg, EXTRA / pkg, version)
     _fetch_pysptk()
 
 

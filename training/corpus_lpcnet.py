@@ -9,11 +9,11 @@ fetch() downloads and unpacks the package into training/work/debs/ (`apt-get dow
 `dpkg-deb -x`; nothing is installed); resynth() runs one clip.
 """
 import ctypes
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
+
+from corpus_audio import unpack_deb
 
 PKG = "libcodec2-1.0"
 VERSION = "1.0.5-1"
@@ -24,17 +24,7 @@ _lib = None
 
 def fetch():
     """The unpacked library (downloaded once)."""
-    if LIB.exists():
-        return LIB
-    tmp = DEB_DIR.with_name(PKG + ".dl")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    subprocess.run(["apt-get", "download", f"{PKG}={VERSION}"], cwd=tmp, check=True, capture_output=True)
-    deb = next(tmp.glob("*.deb"))
-    subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp / "x")], check=True)
-    shutil.rmtree(DEB_DIR, ignore_errors=True)
-    (tmp / "x").rename(DEB_DIR)
-    shutil.rmtree(tmp, ignore_errors=True)
+    unpack_deb(PKG, DEB_DIR, VERSION)
     return LIB
 
 
