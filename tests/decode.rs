@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use voxscreen::decode::{Decoder, StreamInfo};
 use voxscreen::{Error, Limits};
 
+mod common;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -430,27 +432,9 @@ fn missing_file_is_io_error() {
     assert_eq!(err.kind(), "io");
 }
 
-fn wav_bytes_i16(channels: u16, rate: u32, samples: &[i16]) -> Vec<u8> {
-    let spec = hound::WavSpec {
-        channels,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut cursor = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
-        for &s in samples {
-            w.write_sample(s).unwrap();
-        }
-        w.finalize().unwrap();
-    }
-    cursor.into_inner()
-}
-
 #[test]
 fn header_only_wav_is_decode_error() {
-    let bytes = wav_bytes_i16(1, 16000, &[]);
+    let bytes = common::wav_i16(16000, &[]);
     let err = match Decoder::open_bytes(bytes, Some("wav"), Limits::default()) {
         Err(e) => e,
         Ok(mut dec) => {
@@ -468,22 +452,15 @@ fn header_only_wav_is_decode_error() {
 
 #[test]
 fn non_finite_float_samples_are_invalid_input() {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut cursor = std::io::Cursor::new(Vec::new());
-    {
-        let mut w = hound::WavWriter::new(&mut cursor, spec).unwrap();
-        for i in 0..4000 {
-            w.write_sample(if i == 2000 { f32::NAN } else { 0.1f32 })
-                .unwrap();
-        }
-        w.finalize().unwrap();
-    }
-    let mut dec = Decoder::open_bytes(cursor.into_inner(), Some("wav"), Limits::default()).unwrap();
+    let samples: Vec<f32> = (0..4000)
+        .map(|i| if i == 2000 { f32::NAN } else { 0.1 })
+        .collect();
+    let mut dec = Decoder::open_bytes(
+        common::wav_f32(8000, &samples),
+        Some("wav"),
+        Limits::default(),
+    )
+    .unwrap();
     let mut out = Vec::new();
     let err = loop {
         match dec.read_mono(&mut out) {

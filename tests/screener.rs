@@ -6,28 +6,7 @@ use std::path::PathBuf;
 use voxscreen::{Error, Limits, Reason, Screener, Verdict};
 
 mod common;
-use common::dev_screener;
-
-/// A speech-like test signal: amplitude-modulated harmonics with noise, `seconds` long.
-fn voiced(seconds: f64, rate: u32, seed: u32) -> Vec<f32> {
-    let n = (seconds * rate as f64) as usize;
-    let mut state = seed.wrapping_mul(2654435761).max(1);
-    (0..n)
-        .map(|i| {
-            let t = i as f32 / rate as f32;
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            let noise = (state as f32 / u32::MAX as f32 - 0.5) * 0.02;
-            let envelope = 0.5 + 0.5 * (2.0 * std::f32::consts::PI * 3.0 * t).sin();
-            let f0 = 120.0 + 20.0 * (2.0 * std::f32::consts::PI * 0.5 * t).sin();
-            let harmonics: f32 = (1..8)
-                .map(|k| (2.0 * std::f32::consts::PI * f0 * k as f32 * t).sin() / k as f32)
-                .sum();
-            0.1 * envelope * harmonics + noise
-        })
-        .collect()
-}
+use common::{dev_screener, voiced};
 
 #[test]
 fn screener_is_send_and_sync() {
