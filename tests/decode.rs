@@ -597,28 +597,9 @@ fn file_size_limit() {
     assert!(matches!(err, Error::LimitExceeded(_)), "{err:?}");
 }
 
-/// A canonical 44-byte WAV header with arbitrary (possibly lying) fields.
-fn wav_header(channels: u16, rate: u32, bits: u16, data_len: u32) -> Vec<u8> {
-    let block_align = channels as u32 * bits as u32 / 8;
-    let mut h = Vec::new();
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&data_len.saturating_add(36).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&channels.to_le_bytes());
-    h.extend_from_slice(&rate.to_le_bytes());
-    h.extend_from_slice(&(rate.wrapping_mul(block_align)).to_le_bytes());
-    h.extend_from_slice(&(block_align as u16).to_le_bytes());
-    h.extend_from_slice(&bits.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data_len.to_le_bytes());
-    h
-}
-
 #[test]
 fn header_claiming_65535_channels_is_rejected_without_allocating() {
-    let mut bytes = wav_header(65535, 8000, 16, u32::MAX);
+    let mut bytes = common::wav_header(65535, 8000, 16, u32::MAX);
     bytes.extend(std::iter::repeat_n(0u8, 4096));
     match Decoder::open_bytes(bytes, Some("wav"), Limits::default()) {
         Err(Error::LimitExceeded(_)) | Err(Error::Decode(_)) | Err(Error::UnsupportedFormat(_)) => {
@@ -631,7 +612,7 @@ fn header_claiming_65535_channels_is_rejected_without_allocating() {
 fn channel_limit_checked_at_open() {
     // symphonia's WAV reader itself rejects more than 18 positioned channels, so test the
     // configured limit with 8 channels against max_channels = 4.
-    let mut bytes = wav_header(8, 8000, 16, 8 * 2 * 100);
+    let mut bytes = common::wav_header(8, 8000, 16, 8 * 2 * 100);
     bytes.extend(std::iter::repeat_n(0u8, 8 * 2 * 100));
     let limits = Limits {
         max_channels: 4,
@@ -645,7 +626,7 @@ fn channel_limit_checked_at_open() {
 #[test]
 fn header_claiming_hours_decodes_only_what_is_there() {
     // 16 kHz mono claiming 4 GiB of data (~37 h) but holding 0.25 s.
-    let mut bytes = wav_header(1, 16000, 16, u32::MAX - 64);
+    let mut bytes = common::wav_header(1, 16000, 16, u32::MAX - 64);
     for i in 0..4000 {
         let v = ((i as f32 * 440.0 * 2.0 * std::f32::consts::PI / 16000.0).sin() * 16000.0) as i16;
         bytes.extend_from_slice(&v.to_le_bytes());
@@ -656,7 +637,7 @@ fn header_claiming_hours_decodes_only_what_is_there() {
 
 #[test]
 fn header_claiming_huge_sample_rate_is_rejected() {
-    let mut bytes = wav_header(1, 4_000_000_000, 16, 1000);
+    let mut bytes = common::wav_header(1, 4_000_000_000, 16, 1000);
     bytes.extend(std::iter::repeat_n(0u8, 1000));
     let err = Decoder::open_bytes(bytes, Some("wav"), Limits::default()).unwrap_err();
     assert!(

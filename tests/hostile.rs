@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use voxscreen::{Error, Flag, Limits, Reason, Report, Verdict};
 
 mod common;
-use common::{dev_screener, voiced, wav_f32, wav_i16};
+use common::{dev_screener, voiced, wav_f32, wav_header, wav_i16};
 
 /// Seed of the speech-like test signal.
 const SEED: u32 = 7;
@@ -15,25 +15,6 @@ fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
-}
-
-/// A hand-written PCM WAV header (lets a header lie about channels and length).
-fn wav_header(channels: u16, rate: u32, bits: u16, data_len: u32) -> Vec<u8> {
-    let block_align = channels as u32 * bits as u32 / 8;
-    let mut h = Vec::new();
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&data_len.saturating_add(36).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&channels.to_le_bytes());
-    h.extend_from_slice(&rate.to_le_bytes());
-    h.extend_from_slice(&rate.wrapping_mul(block_align).to_le_bytes());
-    h.extend_from_slice(&(block_align as u16).to_le_bytes());
-    h.extend_from_slice(&bits.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data_len.to_le_bytes());
-    h
 }
 
 /// A report must be internally consistent whatever the input.

@@ -54,6 +54,25 @@ pub fn wav_f32(rate: u32, samples: &[f32]) -> Vec<u8> {
     )
 }
 
+/// A hand-written PCM WAV header (lets a header lie about channels and length).
+pub fn wav_header(channels: u16, rate: u32, bits: u16, data_len: u32) -> Vec<u8> {
+    let block_align = channels as u32 * bits as u32 / 8;
+    let mut h = Vec::new();
+    h.extend_from_slice(b"RIFF");
+    h.extend_from_slice(&data_len.saturating_add(36).to_le_bytes());
+    h.extend_from_slice(b"WAVEfmt ");
+    h.extend_from_slice(&16u32.to_le_bytes());
+    h.extend_from_slice(&1u16.to_le_bytes());
+    h.extend_from_slice(&channels.to_le_bytes());
+    h.extend_from_slice(&rate.to_le_bytes());
+    h.extend_from_slice(&rate.wrapping_mul(block_align).to_le_bytes());
+    h.extend_from_slice(&(block_align as u16).to_le_bytes());
+    h.extend_from_slice(&bits.to_le_bytes());
+    h.extend_from_slice(b"data");
+    h.extend_from_slice(&data_len.to_le_bytes());
+    h
+}
+
 /// A speech-like test signal: amplitude-modulated harmonics with noise, `seconds` long.
 pub fn voiced(seconds: f64, rate: u32, seed: u32) -> Vec<f32> {
     let n = (seconds * rate as f64) as usize;
