@@ -1,4 +1,4 @@
-//! Measurements of conditions that weaken a verdict: bandwidth, clipping and level.
+//! Measurements of conditions that weaken a verdict: bandwidth, clipping, level and noise.
 
 use std::sync::Arc;
 
@@ -16,6 +16,10 @@ pub const CLIP_LEVEL: f32 = 0.999;
 pub const CLIPPED_SHARE: f64 = 0.001;
 /// Active speech level (dBFS) below which the clip is flagged `low_level`.
 pub const LOW_LEVEL_DBFS: f64 = -40.0;
+/// Speech-to-noise-floor ratio (dB) below which the clip is flagged `noisy`. Chosen on the
+/// training recipe's held-out split (training/README.md): white or pink noise at 10-20 dB SNR
+/// measures 11-29 dB here, clean recordings mostly 27-40 dB.
+pub const NOISY_SNR_DB: f64 = 20.0;
 
 const BLOCK: usize = 512;
 
@@ -109,8 +113,14 @@ impl ClipMeter {
     }
 }
 
-/// The flags for a clip, in a stable order.
-pub fn flags(bandwidth_hz: f64, clipped: bool, speech_level_dbfs: f64, lossy: bool) -> Vec<Flag> {
+/// The flags for a clip, in a stable order (`snr_db` is `None` without speech).
+pub fn flags(
+    bandwidth_hz: f64,
+    clipped: bool,
+    speech_level_dbfs: f64,
+    snr_db: Option<f64>,
+    lossy: bool,
+) -> Vec<Flag> {
     let mut flags = Vec::new();
     if bandwidth_hz <= NARROWBAND_HZ {
         flags.push(Flag::Narrowband);
@@ -120,6 +130,9 @@ pub fn flags(bandwidth_hz: f64, clipped: bool, speech_level_dbfs: f64, lossy: bo
     }
     if speech_level_dbfs < LOW_LEVEL_DBFS {
         flags.push(Flag::LowLevel);
+    }
+    if snr_db.is_some_and(|snr| snr < NOISY_SNR_DB) {
+        flags.push(Flag::Noisy);
     }
     if lossy {
         flags.push(Flag::LossyCodec);

@@ -61,6 +61,8 @@ pub enum Flag {
     Clipped,
     /// Active speech level is very low.
     LowLevel,
+    /// Background noise: speech stands less than 20 dB above the noise floor.
+    Noisy,
     /// The clip was stored with a lossy codec (MP3, AAC, Vorbis, Opus, ADPCM).
     LossyCodec,
 }
@@ -72,6 +74,7 @@ impl Flag {
             Flag::Narrowband => "narrowband",
             Flag::Clipped => "clipped",
             Flag::LowLevel => "low_level",
+            Flag::Noisy => "noisy",
             Flag::LossyCodec => "lossy_codec",
         }
     }

@@ -248,6 +248,7 @@ impl Screener {
             facts.audio.effective_bandwidth_hz,
             facts.clipped,
             facts.speech.speech_level_dbfs(),
+            facts.speech.snr_db(),
             facts.lossy,
         );
         Ok(Report {

@@ -4,8 +4,8 @@
 //! Windows start every `hop` samples; when the clip does not end on a window boundary one more
 //! window is aligned to its end, so the whole clip is covered. A clip shorter than one window is
 //! tiled by repetition to one full window (the training recipe uses this same code).
-//! Memory stays bounded: only the last window of samples is kept, plus one byte-sized energy
-//! value per 10 ms frame.
+//! Memory stays bounded: only the last window of samples is kept, plus one level (4 bytes) per
+//! 10 ms frame.
 
 /// Length of one VAD frame, in seconds.
 pub const VAD_FRAME_S: f64 = 0.010;
@@ -15,6 +15,8 @@ pub const VAD_RELATIVE_DB: f32 = 40.0;
 pub const VAD_FLOOR_DBFS: f32 = -60.0;
 /// A window holds speech when at least this share of its frames are speech.
 pub const WINDOW_SPEECH_SHARE: f64 = 0.25;
+/// The noise floor is the level of the quietest frames: this percentile of all frame levels.
+pub const NOISE_FLOOR_PERCENTILE: f64 = 5.0;
 
 /// One analysis window, in samples at the model rate.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -183,12 +185,24 @@ impl Vad {
         } else {
             f64::NEG_INFINITY
         };
+        let noise_floor_dbfs = percentile(&mut self.levels_db, NOISE_FLOOR_PERCENTILE);
         SpeechFrames {
             frame: self.frame,
             speech,
             speech_level_dbfs,
+            noise_floor_dbfs,
         }
     }
+}
+
+/// The `pct` percentile (nearest rank) of `values`, reordering them; `-inf` when empty.
+fn percentile(values: &mut [f32], pct: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NEG_INFINITY;
+    }
+    let rank = ((pct / 100.0) * (values.len() - 1) as f64).round() as usize;
+    let (_, value, _) = values.select_nth_unstable_by(rank, f32::total_cmp);
+    *value as f64
 }
 
 /// Which 10 ms frames of a clip hold speech.
@@ -197,6 +211,7 @@ pub struct SpeechFrames {
     frame: usize,
     speech: Vec<bool>,
     speech_level_dbfs: f64,
+    noise_floor_dbfs: f64,
 }
 
 impl SpeechFrames {
@@ -208,6 +223,12 @@ impl SpeechFrames {
     /// Mean level of the speech frames, in dBFS (`-inf` without speech).
     pub fn speech_level_dbfs(&self) -> f64 {
         self.speech_level_dbfs
+    }
+
+    /// Speech level over the noise floor ([`NOISE_FLOOR_PERCENTILE`] of the frame levels), in
+    /// dB; `None` without speech.
+    pub fn snr_db(&self) -> Option<f64> {
+        (self.speech_level_dbfs.is_finite()).then(|| self.speech_level_dbfs - self.noise_floor_dbfs)
     }
 
     /// Whether the window holds speech (at least [`WINDOW_SPEECH_SHARE`] of its frames).
@@ -298,6 +319,24 @@ mod tests {
     fn silence_has_no_speech() {
         let mut vad = Vad::new(16000);
         vad.push(&vec![0.0; 32000]);
-        assert_eq!(vad.finish().speech_seconds(), 0.0);
+        let frames = vad.finish();
+        assert_eq!(frames.speech_seconds(), 0.0);
+        assert_eq!(frames.snr_db(), None);
+    }
+
+    #[test]
+    fn snr_is_speech_level_over_the_quietest_frames() {
+        // 1 s of a sine at -13.47 dBFS, then 1 s of a sine 30 dB lower: the quietest 5% of the
+        // frames sit at the lower level (two whole periods per 10 ms frame: equal frame levels).
+        let sr = 16000;
+        let sine = |i: usize| (i as f32 * std::f32::consts::TAU / 80.0).sin();
+        let mut signal: Vec<f32> = (0..sr).map(|i| 0.3 * sine(i)).collect();
+        signal.extend((0..sr).map(|i| 0.3 * 10f32.powf(-1.5) * sine(i)));
+        let mut vad = Vad::new(sr as u32);
+        vad.push(&signal);
+        let snr = vad.finish().snr_db().unwrap();
+        // The speech frames average both halves (-30 dB frames are within the 40 dB VAD range).
+        let speech = 10.0 * ((1.0 + 1e-3) / 2.0f64).log10();
+        assert!((snr - (speech + 30.0)).abs() < 0.1, "{snr}");
     }
 }

@@ -193,3 +193,32 @@ fn mulaw_wav(rate: u32, samples: &[f32]) -> Vec<u8> {
     h.extend_from_slice(&data);
     h
 }
+
+#[test]
+fn speech_in_noise_is_noisy() {
+    let speech = clean_speech();
+    let level = speech_level(&speech);
+    let screener = dev_screener();
+    // Uniform white noise `below` dB under the active speech level (xorshift, RMS = a / sqrt(3)).
+    let with_noise = |below: f64| -> Vec<f32> {
+        let a = 10f64.powf((level - below) / 20.0) as f32 * 3f32.sqrt();
+        let mut state = 0x9e37_79b9u32;
+        speech
+            .iter()
+            .map(|x| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                x + a * (2.0 * (state as f32 / u32::MAX as f32) - 1.0)
+            })
+            .collect()
+    };
+    let noisy = screener.screen_samples(&with_noise(10.0), 16000).unwrap();
+    assert!(noisy.flags.contains(&Flag::Noisy), "{:?}", noisy.flags);
+    assert!(
+        noisy.probability_synthetic.is_some(),
+        "noisy speech is still judged"
+    );
+    let faint = screener.screen_samples(&with_noise(45.0), 16000).unwrap();
+    assert!(!faint.flags.contains(&Flag::Noisy), "{:?}", faint.flags);
+}

@@ -7,8 +7,10 @@ repository (default /tmp/voxscreen-degraded/<condition>/), with a labels CSV per
 keeps every extra column. Re-running skips the files that already exist.
 
 With --eval it then runs `voxscreen eval <labels> --json --cache ...` on the clean set and on
-every condition, and writes a markdown table (EER and genuine false-positive rate per condition,
-marking the conditions that more than double the clean EER).
+every condition, and `voxscreen screen --csv` for the `noisy` flag, and writes a markdown table
+(EER and genuine false-positive rate per condition, marking the conditions that more than double
+the clean EER; how many clips carry the `noisy` flag, and the false-positive rate among the
+flagged genuine clips).
 
     python training/degrade.py labels.csv --jobs 2
     python training/degrade.py labels.csv --eval --voxscreen target/release/voxscreen
@@ -250,6 +252,31 @@ def evaluate(voxscreen: str, labels: Path, cache: Path, model: str | None, threa
     return json.loads(done.stdout)
 
 
+def noisy_flags(voxscreen: str, labels: Path, model: str | None, threads: int) -> dict:
+    """Screens the clips of `labels` and counts, per class, the judged clips that carry the
+    `noisy` flag and how many of the flagged ones are likely_synthetic."""
+    with labels.open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    label_of = {str((labels.parent / r["file"]).resolve()): r["label"] for r in rows}
+    cmd = [voxscreen, "screen", "--csv", "--no-progress", "--threads", str(threads)]
+    if model:
+        cmd += ["--model", model]
+    done = subprocess.run(cmd + list(label_of), capture_output=True, text=True)
+    if done.returncode not in (0, 1):  # 1: some file failed, reported in its row
+        raise RuntimeError(f"voxscreen screen exited {done.returncode}: {done.stderr.strip()}")
+    counts = {c: {"judged": 0, "flagged": 0, "flagged_likely_synthetic": 0} for c in ("real", "fake")}
+    for r in csv.DictReader(done.stdout.splitlines()):
+        label = label_of.get(str(Path(r["path"]).resolve()))
+        if label not in counts or r["verdict"] not in ("likely_synthetic", "likely_genuine", "inconclusive"):
+            continue
+        c = counts[label]
+        c["judged"] += 1
+        if "noisy" in r["flags"].split(";"):
+            c["flagged"] += 1
+            c["flagged_likely_synthetic"] += r["verdict"] == "likely_synthetic"
+    return counts
+
+
 def fmt(x, percent=True) -> str:
     if x is None:
         return "n/a"
@@ -259,8 +286,9 @@ def fmt(x, percent=True) -> str:
 def write_table(results: dict[str, dict], path: Path) -> str:
     clean = results.get("clean", {}).get("overall", {}).get("eer")
     lines = [
-        "| condition | clips (real / fake) | errors | EER | genuine false-positive rate | vs clean EER |",
-        "|---|---|---|---|---|---|",
+        "| condition | clips (real / fake) | errors | EER | genuine false-positive rate | vs clean EER "
+        "| flagged `noisy` (real / fake) | false-positive rate of flagged genuine |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for condition, report in results.items():
         o = report["overall"]
@@ -272,16 +300,21 @@ def write_table(results: dict[str, dict], path: Path) -> str:
             ratio = f"×{eer / clean:.1f}" if clean > 0 else ("×∞" if eer > 0 else "×1.0")
             if eer > 2 * clean:
                 ratio = f"**{ratio} (more than doubles)**"
+        noisy = report.get("noisy_flag", {})
+        real, fake = noisy.get("real", {}), noisy.get("fake", {})
+        flagged = f"{real.get('flagged', 'n/a')} / {fake.get('flagged', 'n/a')}"
+        fp_flagged = (real["flagged_likely_synthetic"] / real["flagged"]) if real.get("flagged") else None
         lines.append(
             f"| {condition} | {o['real']['clips']} / {o['fake']['clips']} | {errors} | {fmt(eer)} "
-            f"| {fmt(o.get('false_positive_rate'))} | {ratio} |"
+            f"| {fmt(o.get('false_positive_rate'))} | {ratio} | {flagged} | {fmt(fp_flagged)} |"
         )
     text = "\n".join(lines) + "\n"
     path.write_text(
         "# Robustness to degraded input\n\n"
         "EER over all clips of each condition; genuine false-positive rate = real clips with the "
         "verdict likely_synthetic / all real clips. Conditions that more than double the clean "
-        "EER are marked.\n\n" + text
+        "EER are marked. Flagged `noisy`: judged clips whose speech stands less than 20 dB above "
+        "the noise floor.\n\n" + text
     )
     return text
 
@@ -336,6 +369,7 @@ def main() -> None:
         print(f"eval {condition}", file=sys.stderr)
         try:
             results[condition] = evaluate(voxscreen, path, path.parent / "scores.jsonl", args.model, args.threads)
+            results[condition]["noisy_flag"] = noisy_flags(voxscreen, path, args.model, args.threads)
         except (RuntimeError, json.JSONDecodeError) as e:
             print(f"  {condition}: {e}", file=sys.stderr)
     (out / "robustness.json").write_text(json.dumps(results, indent=1))

@@ -40,7 +40,10 @@ VERDICTS
   not_applicable    the audio decoded but cannot be judged: reason too_short (less than 1 s of
                     speech) or no_speech.
   (error)           the file could not be decoded or broke a limit; it gets no verdict.
-FLAGS weaken a verdict: narrowband (telephone band, <= 4 kHz), clipped, low_level, lossy_codec.
+FLAGS weaken a verdict: narrowband (telephone band, <= 4 kHz), clipped, low_level, lossy_codec,
+  noisy (speech less than 20 dB above the noise floor: genuine noisy recordings are called
+  likely_synthetic several times more often than clean ones, and synthetic speech is missed
+  more often).
 
 COVERAGE
   The shipped model learned genuine speech in English (much of it Mandarin-accented), Arabic,

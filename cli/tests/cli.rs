@@ -207,6 +207,7 @@ fn help_mentions_every_verdict_and_flag() {
             "narrowband",
             "clipped",
             "low_level",
+            "noisy",
             "lossy_codec",
         ] {
             assert!(text.contains(word), "{args:?} --help lacks {word}");
