@@ -228,7 +228,9 @@ impl SpeechFrames {
     /// Speech level over the noise floor ([`NOISE_FLOOR_PERCENTILE`] of the frame levels), in
     /// dB; `None` without speech.
     pub fn snr_db(&self) -> Option<f64> {
-        (self.speech_level_dbfs.is_finite()).then(|| self.speech_level_dbfs - self.noise_floor_dbfs)
+        self.speech_level_dbfs
+            .is_finite()
+            .then_some(self.speech_level_dbfs - self.noise_floor_dbfs)
     }
 
     /// Whether the window holds speech (at least [`WINDOW_SPEECH_SHARE`] of its frames).
