@@ -7,12 +7,17 @@ Output: float32 [batch]             logit of P(synthetic) per window.
 
 Blocks use max-feature-map (MFM) activations (Wu et al., LCNN) with BatchNorm, max pooling over time,
 then statistics pooling (mean + std over time) and a small MFM fully connected head.
+
+Options measured and not adopted (training/README.md, leave-one-neural-generator-out): `arch="lcnn2d"`
+(LCNN2D, small kernels over time and frequency) and `head="ocsoftmax"` (one-class softmax).
 """
 import torch
 import torch.nn as nn
 
 N_ROWS = 257
 N_FRAMES = 198
+OC_ALPHA = 20.0  # one-class softmax scale
+OC_MARGINS = (0.9, 0.2)  # cosine margins: genuine must exceed 0.9, synthetic stay below 0.2
 
 
 class MFM(nn.Module):
@@ -35,8 +40,10 @@ class MFMConv(nn.Module):
 
 
 class LCNN1D(nn.Module):
-    def __init__(self, n_rows=N_ROWS, channels=(32, 48, 64, 96), k_first=3, k=3, emb=64, dropout=0.3):
+    def __init__(self, n_rows=N_ROWS, channels=(32, 48, 64, 96), k_first=3, k=3, emb=64, dropout=0.3,
+                 head="linear"):
         super().__init__()
+        self.head = head
         c1, c2, c3, c4 = channels
         self.input_bn = nn.BatchNorm1d(n_rows)
         self.blocks = nn.Sequential(
@@ -50,7 +57,11 @@ class LCNN1D(nn.Module):
         self.bn_fc = nn.BatchNorm1d(2 * emb)
         self.mfm = MFM()
         self.drop2 = nn.Dropout(dropout)
-        self.out = nn.Linear(emb, 1)
+        if head == "ocsoftmax":
+            # one-class softmax (Zhang et al. 2021): the logit is -ALPHA x cosine to a learned genuine direction
+            self.center = nn.Parameter(torch.randn(emb))
+        else:
+            self.out = nn.Linear(emb, 1)
 
     def forward(self, x):  # x: [B, 60, T]
         h = self.blocks(self.input_bn(x))
@@ -58,11 +69,65 @@ class LCNN1D(nn.Module):
         std = torch.sqrt(torch.clamp(h.var(dim=2, unbiased=False), min=1e-6))
         z = torch.cat([mean, std], dim=1)
         z = self.mfm(self.bn_fc(self.fc1(self.drop1(z))))
+        if self.head == "ocsoftmax":
+            cos = nn.functional.normalize(z, dim=1) @ nn.functional.normalize(self.center, dim=0)
+            return -OC_ALPHA * cos
         return self.out(self.drop2(z)).squeeze(1)
 
 
-def build_model(**kw):
-    return LCNN1D(**kw)
+class MFMConv2d(nn.Module):
+    def __init__(self, cin, cout, k, stride=1):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, 2 * cout, k, stride=stride, padding=k // 2, bias=False)
+        self.bn = nn.BatchNorm2d(2 * cout)
+        self.mfm = MFM()
+
+    def forward(self, x):
+        return self.mfm(self.bn(self.conv(x)))
+
+
+class LCNN2D(nn.Module):
+    """LCNN over the time-frequency plane: small kernels shared across frequency (local spectro-temporal
+    texture rather than whole-spectrum templates), frequency structure kept until the statistics pooling."""
+
+    def __init__(self, n_rows=N_ROWS, channels=(4, 12, 24, 32), k_first=5, emb=64, dropout=0.3, head="linear"):
+        super().__init__()
+        self.head = head
+        c1, c2, c3, c4 = channels
+        self.input_bn = nn.BatchNorm1d(n_rows)
+        self.blocks = nn.Sequential(
+            MFMConv2d(1, c1, k_first, stride=2), nn.MaxPool2d(2),
+            MFMConv2d(c1, c2, 3), nn.MaxPool2d(2),
+            MFMConv2d(c2, c3, 3), nn.MaxPool2d(2),
+            MFMConv2d(c3, c4, 3),
+        )
+        f = n_rows
+        for _ in range(4):
+            f = (f + 1) // 2 if _ == 0 else f // 2
+        self.drop1 = nn.Dropout(dropout)
+        self.fc1 = nn.Linear(2 * c4 * f, 2 * emb)
+        self.bn_fc = nn.BatchNorm1d(2 * emb)
+        self.mfm = MFM()
+        self.drop2 = nn.Dropout(dropout)
+        if head == "ocsoftmax":
+            self.center = nn.Parameter(torch.randn(emb))
+        else:
+            self.out = nn.Linear(emb, 1)
+
+    def forward(self, x):  # x: [B, rows, T]
+        h = self.blocks(self.input_bn(x).unsqueeze(1))  # [B, C, F', T']
+        mean = h.mean(dim=3).flatten(1)
+        std = torch.sqrt(torch.clamp(h.var(dim=3, unbiased=False), min=1e-6)).flatten(1)
+        z = torch.cat([mean, std], dim=1)
+        z = self.mfm(self.bn_fc(self.fc1(self.drop1(z))))
+        if self.head == "ocsoftmax":
+            cos = nn.functional.normalize(z, dim=1) @ nn.functional.normalize(self.center, dim=0)
+            return -OC_ALPHA * cos
+        return self.out(self.drop2(z)).squeeze(1)
+
+
+def build_model(arch="lcnn1d", **kw):
+    return LCNN2D(**kw) if arch == "lcnn2d" else LCNN1D(**kw)
 
 
 def count_parameters(model):
@@ -76,7 +141,9 @@ def count_macs(model, n_rows=N_ROWS, n_frames=N_FRAMES):
     hooks = []
 
     def conv_hook(m, inp, out):
-        k = m.kernel_size[0]
+        k = 1
+        for kk in m.kernel_size:
+            k *= kk
         macs["conv_linear"] += out.numel() * (m.in_channels // m.groups) * k
 
     def lin_hook(m, inp, out):
@@ -86,11 +153,11 @@ def count_macs(model, n_rows=N_ROWS, n_frames=N_FRAMES):
         macs["other_ops"] += inp[0].numel()
 
     for mod in model.modules():
-        if isinstance(mod, nn.Conv1d):
+        if isinstance(mod, (nn.Conv1d, nn.Conv2d)):
             hooks.append(mod.register_forward_hook(conv_hook))
         elif isinstance(mod, nn.Linear):
             hooks.append(mod.register_forward_hook(lin_hook))
-        elif isinstance(mod, (nn.BatchNorm1d, MFM, nn.MaxPool1d)):
+        elif isinstance(mod, (nn.BatchNorm1d, nn.BatchNorm2d, MFM, nn.MaxPool1d, nn.MaxPool2d)):
             hooks.append(mod.register_forward_hook(elem_hook))
     was_training = model.training
     model.eval()

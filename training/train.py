@@ -27,7 +27,7 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from features import load_split  # noqa: E402
-from model import build_model, count_macs, count_parameters  # noqa: E402
+from model import OC_ALPHA, OC_MARGINS, build_model, count_macs, count_parameters  # noqa: E402
 
 
 # ----------------------------------------------------------------------------------------- metrics
@@ -188,8 +188,12 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=1e-4)
     ap.add_argument("--dropout", type=float, default=0.3)
-    ap.add_argument("--channels", default="32,48,64,96")
-    ap.add_argument("--k-first", type=int, default=3, help="time taps of the first convolution (bins = channels)")
+    ap.add_argument("--arch", choices=("lcnn1d", "lcnn2d"), default="lcnn1d",
+                    help="lcnn1d: frequency bins as channels; lcnn2d: small kernels over time and frequency")
+    ap.add_argument("--channels", default="", help="channels per stage (default: the architecture's)")
+    ap.add_argument("--head", choices=("linear", "ocsoftmax"), default="linear",
+                    help="linear logit + cross-entropy, or one-class softmax (compact genuine class)")
+    ap.add_argument("--k-first", type=int, default=0, help="kernel of the first convolution (default: the architecture's)")
     ap.add_argument("--max-freq-mask", type=int, default=-1,
                     help="widest feature-row (bin) mask; -1 = 8/60 of the rows (34 of 257 bins)")
     ap.add_argument("--max-time-mask", type=int, default=20)
@@ -238,8 +242,11 @@ def main():
     samp_w = sampling_weights(idx, tr_clip, y_tr, a.neural_share)
     print(f"[train] data loaded in {time.time() - t_load:.0f}s", flush=True)
 
-    channels = tuple(int(c) for c in a.channels.split(","))
-    cfg = {"n_rows": n_rows, "channels": channels, "k_first": a.k_first, "dropout": a.dropout}
+    cfg = {"arch": a.arch, "n_rows": n_rows, "dropout": a.dropout, "head": a.head}
+    if a.channels:
+        cfg["channels"] = tuple(int(c) for c in a.channels.split(","))
+    if a.k_first:
+        cfg["k_first"] = a.k_first
     max_f = a.max_freq_mask if a.max_freq_mask >= 0 else int(round(n_rows * 8 / 60))
     model = build_model(**cfg)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
@@ -280,7 +287,10 @@ def main():
             x = Xtr[sel].float()
             yb = torch.from_numpy(y_tr[sel.numpy()].astype(np.float32))
             spec_augment(x, rng, max_t=a.max_time_mask, max_f=max_f)
-            loss = F.binary_cross_entropy_with_logits(model(x), yb)
+            logit = model(x)
+            if a.head == "ocsoftmax":  # margins as class-dependent logit shifts: softplus(alpha*(m_y -/+ cos))
+                logit = logit + OC_ALPHA * torch.where(yb > 0.5, OC_MARGINS[1], OC_MARGINS[0])
+            loss = F.binary_cross_entropy_with_logits(logit, yb)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
