@@ -5,6 +5,33 @@ use serde::{Deserialize, Serialize};
 /// Version of the report's JSON layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Columns of the flat one-row-per-file form of a report: the CLI's `--csv` header and the
+/// columns of the Python package's `screen_many` DataFrame, in this order. `flags` joins the
+/// flag names with `;`; `error_kind`/`error_message` are set only for files that failed.
+pub const CSV_COLUMNS: &[&str] = &[
+    "path",
+    "sha256",
+    "verdict",
+    "probability_synthetic",
+    "reason",
+    "flags",
+    "longest_synthetic_run_s",
+    "longest_synthetic_run_start_s",
+    "longest_synthetic_run_end_s",
+    "codec",
+    "container",
+    "sample_rate",
+    "channels",
+    "duration_s",
+    "effective_bandwidth_hz",
+    "model_name",
+    "model_version",
+    "model_sha256",
+    "tool_version",
+    "error_kind",
+    "error_message",
+];
+
 /// Overall decision for a clip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use voxscreen::report::CSV_COLUMNS;
 use voxscreen::Report;
 
 /// How reports are written to standard output.
@@ -22,30 +23,6 @@ pub struct Writer {
     counts: BTreeMap<String, usize>,
     header_done: bool,
 }
-
-const CSV_HEADER: &[&str] = &[
-    "path",
-    "sha256",
-    "verdict",
-    "probability_synthetic",
-    "reason",
-    "flags",
-    "longest_synthetic_run_s",
-    "longest_synthetic_run_start_s",
-    "longest_synthetic_run_end_s",
-    "codec",
-    "container",
-    "sample_rate",
-    "channels",
-    "duration_s",
-    "effective_bandwidth_hz",
-    "model_name",
-    "model_version",
-    "model_sha256",
-    "tool_version",
-    "error_kind",
-    "error_message",
-];
 
 impl Writer {
     /// A writer for `format` on standard output.
@@ -146,7 +123,7 @@ impl Writer {
     fn write_csv(&mut self, r: &Report) {
         let Some(w) = self.csv.as_mut() else { return };
         if !self.header_done {
-            let _ = w.write_record(CSV_HEADER);
+            let _ = w.write_record(CSV_COLUMNS);
             self.header_done = true;
         }
         let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();

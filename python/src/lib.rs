@@ -276,6 +276,12 @@ fn tool_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
 }
 
+/// Columns of the flat one-row-per-file report (the CLI's `--csv` header).
+#[pyfunction]
+fn csv_columns() -> Vec<&'static str> {
+    voxscreen::report::CSV_COLUMNS.to_vec()
+}
+
 fn load_model(path: Option<PathBuf>) -> voxscreen::Result<Model> {
     match path {
         Some(p) => Model::from_path(&p),
@@ -568,6 +574,7 @@ fn _voxscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(runtime_library, m)?)?;
     m.add_function(wrap_pyfunction!(ort_version, m)?)?;
     m.add_function(wrap_pyfunction!(tool_version, m)?)?;
+    m.add_function(wrap_pyfunction!(csv_columns, m)?)?;
     m.add_function(wrap_pyfunction!(manifest_json, m)?)?;
     m.add_function(wrap_pyfunction!(features, m)?)?;
     Ok(())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ def test_screen_many_columns_and_error_rows(clips):
     assert list(df.columns) == voxscreen.MANY_COLUMNS
     for column in ("path", "verdict", "probability_synthetic", "reason", "flags",
                    "longest_synthetic_run_s", "duration_s", "codec", "effective_bandwidth_hz",
-                   "error_kind", "error", "sha256"):
+                   "error_kind", "error_message", "sha256"):
         assert column in df.columns
     assert len(df) == len(paths)
     assert list(df["path"]) == [str(p) for p in paths]
@@ -32,7 +33,7 @@ def test_screen_many_columns_and_error_rows(clips):
     assert ok["error_kind"].isna().all()
     assert ok["verdict"].notna().all()
     assert df["probability_synthetic"].dtype == np.float64
-    assert df.loc[1, "error_kind"] == "io" and "does-not-exist" in df.loc[1, "error"]
+    assert df.loc[1, "error_kind"] == "io" and "does-not-exist" in df.loc[1, "error_message"]
     assert df.loc[3, "error_kind"] in {"unsupported_format", "decode"}
     assert df.loc[4, "error_kind"] in {"unsupported_format", "decode"}
     assert df.loc[1, "verdict"] is None or pd.isna(df.loc[1, "verdict"])
@@ -126,4 +127,15 @@ def test_to_dict_equals_cli_json(clips):
         assert voxscreen.screen(p).to_dict() == cli
     df = voxscreen.screen_many(paths, progress=False)
     assert df.loc[2, "error_kind"] == lines[2]["error"]["kind"]
-    assert df.loc[2, "error"] == lines[2]["error"]["message"]
+    assert df.loc[2, "error_message"] == lines[2]["error"]["message"]
+    # The CLI's --csv has the DataFrame's columns, in the same order, and the same text values.
+    out = subprocess.run(
+        [exe, "screen", "--csv", "--no-progress", *map(str, paths)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    rows = list(csv.reader(out.stdout.splitlines()))
+    assert rows[0] == list(df.columns)
+    for row, (_, frame_row) in zip(rows[1:], df.iterrows()):
+        for column in ("path", "verdict", "reason", "flags", "codec", "error_kind", "error_message"):
+            value = frame_row[column]
+            assert row[rows[0].index(column)] == ("" if value is None or pd.isna(value) else str(value))

@@ -56,30 +56,9 @@ __version__: str = _native.tool_version()
 #: The ONNX Runtime release voxscreen is built and tested against.
 ORT_VERSION: str = _native.ort_version()
 
-#: Columns of the DataFrame returned by :func:`screen_many` (the CLI's CSV columns).
-MANY_COLUMNS = [
-    "path",
-    "verdict",
-    "probability_synthetic",
-    "reason",
-    "flags",
-    "longest_synthetic_run_s",
-    "longest_synthetic_run_start_s",
-    "longest_synthetic_run_end_s",
-    "duration_s",
-    "codec",
-    "container",
-    "sample_rate",
-    "channels",
-    "effective_bandwidth_hz",
-    "error_kind",
-    "error",
-    "sha256",
-    "model_name",
-    "model_version",
-    "model_sha256",
-    "tool_version",
-]
+#: Columns of the DataFrame returned by :func:`screen_many`: the CLI's ``--csv`` columns, same
+#: names and order (one list in the Rust crate).
+MANY_COLUMNS: List[str] = list(_native.csv_columns())
 
 TIMELINE_COLUMNS = ["start_s", "end_s", "speech", "probability_synthetic"]
 
@@ -261,7 +240,7 @@ def _many_row(report: Dict[str, Any]) -> Dict[str, Any]:
         "channels": audio.get("channels"),
         "effective_bandwidth_hz": audio.get("effective_bandwidth_hz"),
         "error_kind": error.get("kind"),
-        "error": error.get("message"),
+        "error_message": error.get("message"),
         "sha256": report.get("sha256"),
         "model_name": model.get("name"),
         "model_version": model.get("version"),
