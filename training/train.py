@@ -178,7 +178,7 @@ def evaluate(model, X, y, clip_of):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
-    ap.add_argument("--out", default=os.path.join(HERE, "work", "train_v2"))
+    ap.add_argument("--out", default=os.path.join(HERE, "work", "train_v3"))
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--epoch-windows", type=int, default=20000, help="windows drawn per epoch (balanced)")
     ap.add_argument("--max-minutes", type=float, default=40.0,
