@@ -42,8 +42,7 @@ VERDICTS
   (error)           the file could not be decoded or broke a limit; it gets no verdict.
 FLAGS weaken a verdict: narrowband (telephone band, <= 4 kHz), clipped, low_level, lossy_codec,
   noisy (speech less than 20 dB above the noise floor: genuine noisy recordings are called
-  likely_synthetic several times more often than clean ones, and synthetic speech is missed
-  more often).
+  likely_synthetic more often than clean ones, and synthetic speech is missed more often).
 
 COVERAGE
   The shipped model learned genuine speech in English (much of it Mandarin-accented), Arabic,
