@@ -39,11 +39,35 @@ class MFMConv(nn.Module):
         return self.mfm(self.bn(self.conv(x)))
 
 
-class LCNN1D(nn.Module):
+class PooledScorer(nn.Module):
+    """The part both networks share: pooled statistics -> dropout, MFM fully connected layer -> logit
+    (a linear output, or one-class softmax: -OC_ALPHA x cosine to a learned genuine direction,
+    Zhang et al. 2021)."""
+
+    def _init_head(self, n_stats, emb, dropout, head):
+        self.head = head
+        self.drop1 = nn.Dropout(dropout)
+        self.fc1 = nn.Linear(n_stats, 2 * emb)
+        self.bn_fc = nn.BatchNorm1d(2 * emb)
+        self.mfm = MFM()
+        self.drop2 = nn.Dropout(dropout)
+        if head == "ocsoftmax":
+            self.center = nn.Parameter(torch.randn(emb))
+        else:
+            self.out = nn.Linear(emb, 1)
+
+    def _score(self, z):
+        z = self.mfm(self.bn_fc(self.fc1(self.drop1(z))))
+        if self.head == "ocsoftmax":
+            cos = nn.functional.normalize(z, dim=1) @ nn.functional.normalize(self.center, dim=0)
+            return -OC_ALPHA * cos
+        return self.out(self.drop2(z)).squeeze(1)
+
+
+class LCNN1D(PooledScorer):
     def __init__(self, n_rows=N_ROWS, channels=(32, 48, 64, 96), k_first=3, k=3, emb=64, dropout=0.3,
                  head="linear"):
         super().__init__()
-        self.head = head
         c1, c2, c3, c4 = channels
         self.input_bn = nn.BatchNorm1d(n_rows)
         self.blocks = nn.Sequential(
@@ -52,27 +76,13 @@ class LCNN1D(nn.Module):
             MFMConv(c2, c2, 1), MFMConv(c2, c3, k), nn.MaxPool1d(2),
             MFMConv(c3, c3, 1), MFMConv(c3, c4, k),
         )
-        self.drop1 = nn.Dropout(dropout)
-        self.fc1 = nn.Linear(2 * c4, 2 * emb)
-        self.bn_fc = nn.BatchNorm1d(2 * emb)
-        self.mfm = MFM()
-        self.drop2 = nn.Dropout(dropout)
-        if head == "ocsoftmax":
-            # one-class softmax (Zhang et al. 2021): the logit is -ALPHA x cosine to a learned genuine direction
-            self.center = nn.Parameter(torch.randn(emb))
-        else:
-            self.out = nn.Linear(emb, 1)
+        self._init_head(2 * c4, emb, dropout, head)
 
-    def forward(self, x):  # x: [B, 60, T]
+    def forward(self, x):  # x: [B, rows, T]
         h = self.blocks(self.input_bn(x))
         mean = h.mean(dim=2)
         std = torch.sqrt(torch.clamp(h.var(dim=2, unbiased=False), min=1e-6))
-        z = torch.cat([mean, std], dim=1)
-        z = self.mfm(self.bn_fc(self.fc1(self.drop1(z))))
-        if self.head == "ocsoftmax":
-            cos = nn.functional.normalize(z, dim=1) @ nn.functional.normalize(self.center, dim=0)
-            return -OC_ALPHA * cos
-        return self.out(self.drop2(z)).squeeze(1)
+        return self._score(torch.cat([mean, std], dim=1))
 
 
 class MFMConv2d(nn.Module):
@@ -86,13 +96,12 @@ class MFMConv2d(nn.Module):
         return self.mfm(self.bn(self.conv(x)))
 
 
-class LCNN2D(nn.Module):
+class LCNN2D(PooledScorer):
     """LCNN over the time-frequency plane: small kernels shared across frequency (local spectro-temporal
     texture rather than whole-spectrum templates), frequency structure kept until the statistics pooling."""
 
     def __init__(self, n_rows=N_ROWS, channels=(4, 12, 24, 32), k_first=5, emb=64, dropout=0.3, head="linear"):
         super().__init__()
-        self.head = head
         c1, c2, c3, c4 = channels
         self.input_bn = nn.BatchNorm1d(n_rows)
         self.blocks = nn.Sequential(
@@ -104,26 +113,13 @@ class LCNN2D(nn.Module):
         f = n_rows
         for _ in range(4):
             f = (f + 1) // 2 if _ == 0 else f // 2
-        self.drop1 = nn.Dropout(dropout)
-        self.fc1 = nn.Linear(2 * c4 * f, 2 * emb)
-        self.bn_fc = nn.BatchNorm1d(2 * emb)
-        self.mfm = MFM()
-        self.drop2 = nn.Dropout(dropout)
-        if head == "ocsoftmax":
-            self.center = nn.Parameter(torch.randn(emb))
-        else:
-            self.out = nn.Linear(emb, 1)
+        self._init_head(2 * c4 * f, emb, dropout, head)
 
     def forward(self, x):  # x: [B, rows, T]
         h = self.blocks(self.input_bn(x).unsqueeze(1))  # [B, C, F', T']
         mean = h.mean(dim=3).flatten(1)
         std = torch.sqrt(torch.clamp(h.var(dim=3, unbiased=False), min=1e-6)).flatten(1)
-        z = torch.cat([mean, std], dim=1)
-        z = self.mfm(self.bn_fc(self.fc1(self.drop1(z))))
-        if self.head == "ocsoftmax":
-            cos = nn.functional.normalize(z, dim=1) @ nn.functional.normalize(self.center, dim=0)
-            return -OC_ALPHA * cos
-        return self.out(self.drop2(z)).squeeze(1)
+        return self._score(torch.cat([mean, std], dim=1))
 
 
 def build_model(arch="lcnn1d", **kw):
