@@ -6,7 +6,7 @@
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
 
 Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
-kokoro, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
+hifigan, kokoro, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
 need every clip). Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
 exists (written after its clips, both atomically); the manifest is rebuilt from those records
 and the clips present on disk, so a partial corpus is usable at any time.
@@ -414,6 +414,28 @@ def lpcnet_work(t):
     return emit(pieces, f"lpcnet/{t['key']}", m)
 
 
+# neural-vocoder copy-synthesis through the recipe's own NSF-HiFi-GAN vocoder (trained first, on the
+# train split's genuine clips), see corpus_hifigan.py and vocoder.py
+
+def hifigan_tasks(args):
+    import corpus_hifigan
+    variant = corpus_hifigan.ensure_vocoder(args.vocoder_steps)
+    tasks = [dict(key=f"{Path(r['file']).stem}__hifigan", src=r, variant=variant)
+             for r in load_records("genuine") + load_records("asterisk") + load_records("extra")]
+    np.random.default_rng(7).shuffle(tasks)  # a partial run covers every source and speaker evenly
+    return tasks
+
+
+def hifigan_work(t):
+    import corpus_hifigan
+    r = t["src"]
+    out = corpus_hifigan.resynth(ca.read_pcm(OUT / r["file"]), seed=ca.seed_of(t["key"]) % (1 << 31))
+    pieces = ca.prepare(out, ca.SR, seed=ca.seed_of(t["key"]))
+    m = rec("fake", "hifigan", "hifigan", "resynth", r["speaker"], r["language"], variant=t["variant"],
+            origin=r["file"])
+    return emit(pieces, f"hifigan/{t['key']}", m)
+
+
 # ----------------------------------------------------------------------------------------------
 # stage: genuine speech from package test data (pocketsphinx-testdata, codec2-examples, pysptk),
 # see corpus_extra.py
@@ -449,7 +471,8 @@ def kokoro_work(t):
 # ----------------------------------------------------------------------------------------------
 # augmentation (both classes, same distribution)
 
-AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "kokoro"]
+AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan",
+                  "kokoro"]
 
 
 def augment_tasks(args):
@@ -548,7 +571,7 @@ def augment_work(t):
 # background noise for synthetic training clips (see corpus_noise.py); a bgnoise clip replaces its
 # clean parent in the manifest
 
-BGNOISE_SRC = ["espeak", "festival", "copysynth", "lpcnet", "kokoro"]
+BGNOISE_SRC = ["espeak", "festival", "copysynth", "lpcnet", "hifigan", "kokoro"]
 NOISE_BANK = OUT / "noisebank.npz"
 _bank = None
 
@@ -657,12 +680,12 @@ def summarize(rows):
 # ----------------------------------------------------------------------------------------------
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
-             copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, asterisk=asterisk_tasks, extra=extra_tasks,
-             kokoro=kokoro_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks)
+             copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, hifigan=hifigan_tasks, asterisk=asterisk_tasks,
+             extra=extra_tasks, kokoro=kokoro_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks)
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
-               copysynth=copysynth_work, lpcnet=lpcnet_work, asterisk=asterisk_work, extra=extra_work,
-               kokoro=kokoro_work, augment=augment_work, bgnoise=bgnoise_work)
-ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "kokoro",
+               copysynth=copysynth_work, lpcnet=lpcnet_work, hifigan=hifigan_work, asterisk=asterisk_work,
+               extra=extra_work, kokoro=kokoro_work, augment=augment_work, bgnoise=bgnoise_work)
+ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan", "kokoro",
          "augment", "bgnoise", "manifest"]
 
 
@@ -676,6 +699,7 @@ def main():
     ap.add_argument("--flite-n", type=int, default=40, help="clips per flite voice")
     ap.add_argument("--copysynth-passes", type=int, default=1, help="vocoders per genuine clip")
     ap.add_argument("--asterisk-n", type=int, default=150, help="max prompts per asterisk package")
+    ap.add_argument("--vocoder-steps", type=int, default=7000, help="training steps of the hifigan stage's vocoder")
     ap.add_argument("--kokoro-n", type=int, default=60, help="clips per packaged kokoro voice")
     ap.add_argument("--kokoro-blend-n", type=int, default=60, help="clips per blended kokoro voice")
     ap.add_argument("--aug-frac", type=float, default=0.35, help="share of clips augmented per pass")

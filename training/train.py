@@ -3,8 +3,8 @@
 Trains on the speech windows of split `train` (all conditions). A speaker-disjoint slice of `train`
 (`dev`, ~10% of clips) is held out for epoch selection; `cal` is never looked at here.
 Each epoch draws --epoch-windows windows, half genuine, half synthetic (within a class, sampling weight
-proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; Kokoro
-and LPCNet get --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
+proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; Kokoro,
+LPCNet and the recipe's NSF-HiFi-GAN get --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
 SpecAugment-style time and feature-row masking. Adam + cosine learning-rate decay.
 Checkpoints every epoch to <out>/last.pt (+ epoch_NN.pt); the best dev epoch (clip EER, then loss) to best.pt.
 Re-running the same command resumes from last.pt.
@@ -113,7 +113,7 @@ def window_rows(idx, S, clip_mask):
     return np.concatenate(rows), np.concatenate(clip_of)
 
 
-NEURAL_GENERATORS = ("kokoro", "lpcnet")
+NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan")
 
 
 def sampling_weights(idx, clip_of, y, neural_share):
@@ -178,7 +178,7 @@ def evaluate(model, X, y, clip_of):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
-    ap.add_argument("--out", default=os.path.join(HERE, "work", "train_v3"))
+    ap.add_argument("--out", default=os.path.join(HERE, "work", "train_v4"))
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--epoch-windows", type=int, default=20000, help="windows drawn per epoch (balanced)")
     ap.add_argument("--max-minutes", type=float, default=40.0,
