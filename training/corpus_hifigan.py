@@ -5,6 +5,7 @@ ensure_vocoder() trains the vocoder on the train split's genuine clips if it is 
 spectrogram and F0 and back into a waveform through the trained generator.
 """
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ _gen = None
 def ensure_vocoder(steps):
     """Train (or finish training) the vocoder; returns a short description of the checkpoint."""
     status = CKPT_DIR / "status.json"
-    if not status.exists() or '"done": true' not in status.read_text():
+    if not status.exists() or not json.loads(status.read_text())["done"]:
         if not vocoder.train(vocoder.parse_args(["--out", str(CKPT_DIR), "--steps", str(steps)])):
             raise RuntimeError("vocoder training stopped before its last step; run the stage again")
     return describe()

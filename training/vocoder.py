@@ -32,6 +32,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import corpus_audio
+
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "work" / "corpus"
 DEFAULT_OUT = HERE / "work" / "vocoder"
@@ -65,8 +67,6 @@ class MelSpectrogram(nn.Module):
 
 def f0_of(y):
     """F0 in Hz per HOP frame (0 = unvoiced), WORLD dio + stonemask; len(y) // HOP values."""
-    import corpus_audio
-
     pw = corpus_audio.pyworld_module()
     x = np.asarray(y, dtype=np.float64)
     f0, t = pw.dio(x, SR, frame_period=1000 * HOP / SR)
@@ -163,17 +163,6 @@ def training_clips():
             if r["label"] == "real" and r["split"] == "train" and r["condition"] == "clean"]
 
 
-def load_audio(paths):
-    import soundfile as sf
-
-    out = []
-    for p in paths:
-        y, sr = sf.read(p, dtype="float32")
-        assert sr == SR, p
-        out.append(y)
-    return out
-
-
 def f0_cache(path, audio):
     """F0 of every training clip, computed once and kept beside the checkpoint."""
     if path.exists():
@@ -211,7 +200,8 @@ def train(a):
     out.mkdir(parents=True, exist_ok=True)
     ck_path = out / "checkpoint.pt"
     paths = training_clips()
-    audio = [y[:len(y) // HOP * HOP] for y in load_audio(paths) if len(y) > a.segment + HOP]
+    clips = (corpus_audio.read_pcm(p).astype(np.float32) for p in paths)
+    audio = [y[:len(y) // HOP * HOP] for y in clips if len(y) > a.segment + HOP]
     f0s = f0_cache(out / "f0.npz", audio)
     lengths = np.array([len(y) for y in audio], dtype=np.float64)
     print(f"{len(audio)} training clips, {lengths.sum() / SR / 60:.1f} min", flush=True)
