@@ -47,6 +47,15 @@ def pyworld_module():
     return pyworld
 
 
+def f0_track(y, hop):
+    """F0 in Hz every `hop` samples (0 = unvoiced): WORLD dio refined by stonemask."""
+    pw = pyworld_module()
+    x = np.ascontiguousarray(y, dtype=np.float64)
+    fp = 1000.0 * hop / SR
+    f0, t = pw.dio(x, SR, frame_period=fp)
+    return pw.stonemask(x, f0, t, SR)
+
+
 def load(path):
     """Any audio file -> (float64 mono, sr). Falls back to ffmpeg for codecs libsndfile lacks."""
     try:

@@ -2,7 +2,7 @@
 import numpy as np
 from scipy.signal import lfilter
 
-from corpus_audio import SR, pyworld_module
+from corpus_audio import SR, f0_track, pyworld_module
 
 VARIANTS = [("world", "harvest"), ("world", "dio"), ("griffinlim", "stft"), ("griffinlim", "mel"),
             ("lpc", "pulse"), ("lpc", "quant")]
@@ -41,14 +41,6 @@ def griffinlim(y, variant, rng):
     return out, {"n_fft": n_fft, "hop": hop, "n_mels": n_mels, "n_iter": n_iter, "mel_inverse": "pinv"}
 
 
-def _f0_track(y, hop):
-    pw = pyworld_module()
-    x = np.ascontiguousarray(y, dtype=np.float64)
-    fp = 1000.0 * hop / SR
-    f0, t = pw.dio(x, SR, frame_period=fp)
-    return pw.stonemask(x, f0, t, SR)
-
-
 def lpc(y, variant, rng):
     import librosa
     order = int(rng.integers(16, 25))
@@ -60,7 +52,7 @@ def lpc(y, variant, rng):
     out = np.zeros(len(x))
     meta = {"order": order, "win": win, "hop": hop}
     if variant == "pulse":
-        f0 = _f0_track(x, hop)
+        f0 = f0_track(x, hop)
         # sample-level f0 and a pulse train following it; noise where unvoiced
         f0s = np.interp(np.arange(len(x)), np.arange(len(f0)) * hop, f0)
         voiced = f0s > 0

@@ -67,10 +67,7 @@ class MelSpectrogram(nn.Module):
 
 def f0_of(y):
     """F0 in Hz per HOP frame (0 = unvoiced), WORLD dio + stonemask; len(y) // HOP values."""
-    pw = corpus_audio.pyworld_module()
-    x = np.asarray(y, dtype=np.float64)
-    f0, t = pw.dio(x, SR, frame_period=1000 * HOP / SR)
-    f0 = pw.stonemask(x, f0, t, SR)
+    f0 = corpus_audio.f0_track(y, HOP)
     n = len(y) // HOP
     return np.pad(f0, (0, max(0, n - len(f0))))[:n].astype(np.float32)
 

@@ -49,9 +49,9 @@ COVERAGE
   French, Italian, Spanish, Russian, German and Hebrew, against formant synthesis (espeak-ng),
   diphone and HMM voices (Festival), vocoder re-synthesis (WORLD, Griffin-Lim, LPC), two
   neural vocoders (LPCNet and a small NSF-HiFi-GAN trained by the project) and one neural TTS
-  (Kokoro). It does NOT recognise modern neural TTS
-  and vocoders in general (at chance on a real-world set of them), nor voice conversion; languages
-  absent from training (e.g. Korean, Japanese) are weaker still. See models/README.md for its
+  (Kokoro). It does NOT recognise modern neural TTS and vocoders in general (at chance on a
+  real-world set of them), nor voice conversion; languages absent from training (e.g. Korean,
+  Japanese) are weaker still. See models/README.md for its
   measured error rates, including on genuine speech.
 
 EXIT STATUS
