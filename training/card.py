@@ -3,6 +3,8 @@
 Runs the project's own evaluation command (`voxscreen eval --json`) on
   - the held-out speaker split of the training corpus (training/work/heldout_test.csv),
   - the unseen-generator split (training/work/heldout_unseen.csv),
+  - the clips of the recipe's experiment stages (Piper, Hibari, HiFi-GAN V1), which the shipped model
+    never saw, when they were built (training/work/heldout_experiments.csv),
   - ../shared/eval/demo-public (evaluation only: never used for training or thresholds),
   - optionally (--robustness) degraded copies of demo-public and of the held-out split
     written by training/degrade.py,
@@ -88,6 +90,28 @@ def robustness(args, commands):
 
 
 
+def experiments_labels():
+    """Clean clips of the corpus's experiment stages that the shipped model never saw — every Piper and
+    Hibari clip and the HiFi-GAN V1 re-syntheses of `test`-split speakers — with the `test` split's clean
+    genuine clips, as a labels CSV in training/work/; None when those stages were never run."""
+    import pandas as pd
+
+    sys.path.insert(0, str(ROOT / "training"))
+    import corpus
+
+    rows = [r for st in corpus.EXPERIMENT_STAGES for r in corpus.load_records(st)
+            if r["generator"] != "hifigan-v1" or corpus.split_of(r) == "test"]
+    if not rows:
+        return None
+    fake = pd.DataFrame({"file": [str(corpus.OUT / r["file"]) for r in rows], "label": "fake",
+                         "generator": [r["generator"] for r in rows]})
+    test = pd.read_csv(WORK / "heldout_test.csv")
+    real = test[(test["label"] == "real") & (test["condition"] == "clean")][["file", "label", "generator"]]
+    out = WORK / "heldout_experiments.csv"
+    pd.concat([real, fake]).to_csv(out, index=False)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "voxscreen"))
@@ -109,6 +133,13 @@ def main():
     demo, cmd = run_eval(args.binary, DEMO, "demo_public", by=["family", "language"])
     commands.append(cmd)
     values["demo_table"] = group_table(demo)
+    values["experiments_table"] = ("Not measured: the experiment stages were not built "
+                                   "(`python training/corpus.py --experiments hifiganv1,piper,hibari`).\n")
+    labels = experiments_labels()
+    if labels is not None:
+        exp, cmd = run_eval(args.binary, labels, "heldout_experiments", by=["generator"])
+        commands.append(cmd)
+        values["experiments_table"] = group_table(exp)
     values["demo_eer"] = pct(demo["overall"]["eer"])
     values["demo_fpr"] = pct(demo["overall"]["false_positive_rate"])
     values["demo_auc"] = num(demo["overall"]["auc"])

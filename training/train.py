@@ -113,7 +113,7 @@ def window_rows(idx, S, clip_mask):
     return np.concatenate(rows), np.concatenate(clip_of)
 
 
-NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan")
+NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari")
 
 
 def sampling_weights(idx, clip_of, y, neural_share):

