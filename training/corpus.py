@@ -17,6 +17,8 @@ the git-ignored training/work/corpus/). ../shared/eval is never read.
 """
 import argparse
 import csv
+import functools
+import importlib
 import json
 import os
 import sys
@@ -480,55 +482,25 @@ def extra_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
-# stage: Kokoro-82M (neural TTS), see corpus_kokoro.py
+# neural TTS stages: Kokoro-82M (corpus_kokoro.py) and the experiment stages piper (Piper VITS voice
+# en_US-joe-medium, corpus_piper.py) and hibari (Kokoro-distilled TTS with a DSP pulse-source
+# synthesiser, corpus_hibari.py). Each module offers tasks(args), synth(task) -> (samples, rate) and
+# variant(task); every voice is a speaker named <stage>-<voice>.
 
-def kokoro_tasks(args):
-    import corpus_kokoro
-    return corpus_kokoro.tasks(args)
+NEURAL_TTS_STAGES = ("kokoro", "piper", "hibari")
 
 
-def kokoro_work(t):
-    import corpus_kokoro
-    y, sr = corpus_kokoro.synth(t)
+def neural_tts_tasks(stage, args):
+    return importlib.import_module(f"corpus_{stage}").tasks(args)
+
+
+def neural_tts_work(stage, t):
+    module = importlib.import_module(f"corpus_{stage}")
+    y, sr = module.synth(t)
     pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
-    meta = rec("fake", "kokoro", "kokoro", "tts", f"kokoro-{t['voice']}", t["lang"], text=t["text"],
-               variant=f"speed={t['speed']} model={t['model']}")
-    return emit(pieces, f"kokoro/{t['key']}", meta)
-
-
-# ----------------------------------------------------------------------------------------------
-# stage: Piper voice en_US-joe-medium (VITS neural TTS), see corpus_piper.py
-
-def piper_tasks(args):
-    import corpus_piper
-    return corpus_piper.tasks(args)
-
-
-def piper_work(t):
-    import corpus_piper
-    y, sr = corpus_piper.synth(t)
-    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
-    meta = rec("fake", "piper", "piper", "tts", f"piper-{t['voice']}", t["lang"], text=t["text"],
-               variant=f"noise_scale={t['noise_scale']} length_scale={t['length_scale']} noise_w={t['noise_w']}")
-    return emit(pieces, f"piper/{t['key']}", meta)
-
-
-# ----------------------------------------------------------------------------------------------
-# stage: Hibari (PyPI hibari-tts, bundled voice heart: neural TTS distilled from Kokoro with a DSP
-# pulse-source synthesiser), see corpus_hibari.py
-
-def hibari_tasks(args):
-    import corpus_hibari
-    return corpus_hibari.tasks(args)
-
-
-def hibari_work(t):
-    import corpus_hibari
-    y, sr = corpus_hibari.synth(t)
-    pieces = ca.prepare(y, sr, seed=ca.seed_of(t["key"]))
-    meta = rec("fake", "hibari", "hibari", "tts", f"hibari-{t['voice']}", t["lang"], text=t["text"],
-               variant=f"speed={t['speed']} seed={t['seed']} (hibari-tts 0.2.1)")
-    return emit(pieces, f"hibari/{t['key']}", meta)
+    meta = rec("fake", stage, stage, "tts", f"{stage}-{t['voice']}", t["lang"], text=t["text"],
+               variant=module.variant(t))
+    return emit(pieces, f"{stage}/{t['key']}", meta)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -755,12 +727,12 @@ def summarize(rows):
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
              copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, hifigan=hifigan_tasks, asterisk=asterisk_tasks,
-             extra=extra_tasks, hifiganv1=hifiganv1_tasks, kokoro=kokoro_tasks, piper=piper_tasks,
-             hibari=hibari_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks)
+             extra=extra_tasks, hifiganv1=hifiganv1_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks,
+             **{st: functools.partial(neural_tts_tasks, st) for st in NEURAL_TTS_STAGES})
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
                copysynth=copysynth_work, lpcnet=lpcnet_work, hifigan=hifigan_work, asterisk=asterisk_work,
-               extra=extra_work, hifiganv1=hifiganv1_work, kokoro=kokoro_work, piper=piper_work,
-               hibari=hibari_work, augment=augment_work, bgnoise=bgnoise_work)
+               extra=extra_work, hifiganv1=hifiganv1_work, augment=augment_work, bgnoise=bgnoise_work,
+               **{st: functools.partial(neural_tts_work, st) for st in NEURAL_TTS_STAGES})
 ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan", "kokoro",
          "augment", "bgnoise", "manifest"]
 

@@ -20,6 +20,10 @@ def tasks(args):
                  speed=round(float(rng.uniform(0.85, 1.2)), 3), seed=i) for i in range(args.hibari_n)]
 
 
+def variant(t):
+    return f"speed={t['speed']} seed={t['seed']} (hibari-tts 0.2.1)"
+
+
 def synth(t):
     global _tts
     if _tts is None:

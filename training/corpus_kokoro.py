@@ -100,6 +100,10 @@ def _style(voice):
     return w * _voices[a] + (1.0 - w) * _voices[b]
 
 
+def variant(t):
+    return f"speed={t['speed']} model={t['model']}"
+
+
 def synth(t):
     _load()
     ph = phonemize(t["text"], t["espeak"], t["lang"])

@@ -5,6 +5,8 @@ Phonemes come from `espeak-ng --ipa` (Piper's own front-end is espeak-ng as well
 `phoneme_id_map` the way piper-phonemize does: BOS, then every phoneme followed by the pad symbol, then EOS.
 Each clip draws its own sampling settings (noise scale, length scale, duration noise), so the one voice
 speaks with varied pace and prosody. The voice is a single speaker: every clip counts as that speaker.
+Not bit-reproducible: the VITS graph draws its noise with unseeded random operators, so a re-run gives
+the same texts and settings but slightly different audio (and durations).
 """
 import json
 import subprocess
@@ -63,6 +65,10 @@ def tasks(args):
                         length_scale=round(float(rng.uniform(0.8, 1.25)), 3),
                         noise_w=round(float(rng.uniform(0.4, 1.0)), 3)))
     return out
+
+
+def variant(t):
+    return f"noise_scale={t['noise_scale']} length_scale={t['length_scale']} noise_w={t['noise_w']}"
 
 
 def synth(t):
