@@ -9,13 +9,12 @@ Besides the five packaged voices, `N_BLENDS` further voices are made by mixing t
 import json
 import os
 import re
-import subprocess
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from corpus_text import sentences
+from corpus_text import espeak_ipa, sentences
 
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 LANGS = [("en", "en-us", 0.55), ("en", "en-gb", 0.15), ("es", "es", 0.1), ("fr", "fr-fr", 0.1), ("it", "it", 0.05),
@@ -49,11 +48,7 @@ def _load():
 
 
 def phonemize(text, espeak_voice, lang):
-    out = subprocess.run(["espeak-ng", "-q", "--ipa", "--tie=^", "-v", espeak_voice, text], capture_output=True,
-                         text=True, check=True, timeout=60).stdout
-    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
-    end = text.strip()[-1:] if text.strip()[-1:] in ".?!" else "."
-    ph = ", ".join(lines) + end
+    ph = espeak_ipa(text, espeak_voice, tie="^")
     for a, b in (_E2M_EN if lang == "en" else _E2M_OTHER):
         ph = ph.replace(a, b)
     return ph.replace("^", "")

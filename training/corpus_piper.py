@@ -9,12 +9,11 @@ Not bit-reproducible: the VITS graph draws its noise with unseeded random operat
 the same texts and settings but slightly different audio (and durations).
 """
 import json
-import subprocess
 import unicodedata
 
 import numpy as np
 
-from corpus_text import sentences
+from corpus_text import espeak_ipa, sentences
 
 VOICE = "en_US-joe-medium"
 # (language of the text, espeak-ng voice for the phonemes, share of clips)
@@ -40,11 +39,7 @@ def _load():
 
 def phoneme_ids(text, espeak_voice):
     """espeak-ng IPA of `text` as the voice's symbol ids (unknown symbols dropped)."""
-    out = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", espeak_voice, text], capture_output=True, text=True,
-                         check=True, timeout=60).stdout
-    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
-    end = text.strip()[-1:] if text.strip()[-1:] in ".?!" else "."
-    ph = unicodedata.normalize("NFD", ", ".join(lines) + end)
+    ph = unicodedata.normalize("NFD", espeak_ipa(text, espeak_voice))
     ids = [_ids["^"], _ids["_"]]
     for c in ph:
         if c in _ids:

@@ -5,6 +5,7 @@ lines); none are copied from a third-party corpus.  `sentences(lang, n, seed)`
 returns a deterministic list.
 """
 import random
+import subprocess
 
 _EN_SUBJ = ["The driver", "My neighbour", "Our teacher", "The old man", "A young girl", "The doctor",
             "Your brother", "The manager", "Everyone in the room", "The farmer", "Her cousin",
@@ -226,3 +227,13 @@ def sentences(lang, n, seed=0):
 
 
 LANGS = ["en"] + sorted(_OTHER)
+
+
+def espeak_ipa(text, espeak_voice, tie=None):
+    """IPA of `text` from espeak-ng, one clause per output line joined with ", ", ending in the text's
+    own . ? or ! (else "."); `tie` marks the two halves of affricates and diphthongs (e.g. "^")."""
+    cmd = ["espeak-ng", "-q", "--ipa"] + ([f"--tie={tie}"] if tie else []) + ["-v", espeak_voice, text]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=60).stdout
+    lines = [ln.strip() for ln in out.splitlines() if ln.strip()]
+    end = text.strip()[-1:] if text.strip()[-1:] in ".?!" else "."
+    return ", ".join(lines) + end
