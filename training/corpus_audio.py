@@ -184,3 +184,13 @@ def unpack_deb(pkg, dst, version=None):
 
 def tmpdir():
     return tempfile.TemporaryDirectory(prefix="vsc_corpus_")
+
+
+def ort_session(path, threads=1):
+    """An ONNX Runtime CPU session with `threads` intra-op threads and one inter-op thread."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])

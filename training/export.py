@@ -33,6 +33,7 @@ from scipy.optimize import minimize
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from corpus_audio import ort_session  # noqa: E402
 from features import load_split  # noqa: E402
 from model import N_FRAMES, build_model, count_macs, count_parameters  # noqa: E402
 from train import auc, roc_eer  # noqa: E402
@@ -95,15 +96,6 @@ def export_onnx(model, path, n_rows, n_frames):
     m = onnx.load(path)
     onnx.checker.check_model(m)
     return m
-
-
-def ort_session(path, threads):
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    return ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
 
 
 def ort_predict(sess, X, batch=512):
