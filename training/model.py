@@ -9,7 +9,8 @@ Blocks use max-feature-map (MFM) activations (Wu et al., LCNN) with BatchNorm, m
 then statistics pooling (mean + std over time) and a small MFM fully connected head.
 
 Options measured and not adopted (training/README.md, leave-one-neural-generator-out): `arch="lcnn2d"`
-(LCNN2D, small kernels over time and frequency) and `head="ocsoftmax"` (one-class softmax).
+(LCNN2D, small kernels over time and frequency), `head="ocsoftmax"` (one-class softmax) and `level`
+(for a front-end without per-bin mean removal).
 """
 import torch
 import torch.nn as nn
@@ -65,10 +66,18 @@ class PooledScorer(nn.Module):
 
 
 class LCNN1D(PooledScorer):
+    """level: how the network treats the level of features without CMN (front-end `cmn: false`).
+    "none": as given; "global": subtract the window's mean over all bins and frames (gain invariance; the
+    spectral shape and each bin's level relative to the others stay); "side": subtract each bin's mean over
+    the window (the convolutions see what a CMN front-end gives) and pass that mean, less its average over
+    the bins, to the head beside the pooled statistics."""
+
     def __init__(self, n_rows=N_ROWS, channels=(32, 48, 64, 96), k_first=3, k=3, emb=64, dropout=0.3,
-                 head="linear"):
+                 head="linear", level="none"):
         super().__init__()
         c1, c2, c3, c4 = channels
+        self.level = level
+        self.level_bn = nn.BatchNorm1d(n_rows) if level == "side" else None
         self.input_bn = nn.BatchNorm1d(n_rows)
         self.blocks = nn.Sequential(
             MFMConv(n_rows, c1, k_first), nn.MaxPool1d(2),
@@ -76,13 +85,20 @@ class LCNN1D(PooledScorer):
             MFMConv(c2, c2, 1), MFMConv(c2, c3, k), nn.MaxPool1d(2),
             MFMConv(c3, c3, 1), MFMConv(c3, c4, k),
         )
-        self._init_head(2 * c4, emb, dropout, head)
+        self._init_head(2 * c4 + (n_rows if level == "side" else 0), emb, dropout, head)
 
     def forward(self, x):  # x: [B, rows, T]
+        if self.level == "global":
+            x = x - x.mean(dim=(1, 2), keepdim=True)
+        elif self.level == "side":
+            level = x.mean(dim=2)
+            x = x - level.unsqueeze(2)
+            level = level - level.mean(dim=1, keepdim=True)
         h = self.blocks(self.input_bn(x))
         mean = h.mean(dim=2)
         std = torch.sqrt(torch.clamp(h.var(dim=2, unbiased=False), min=1e-6))
-        return self._score(torch.cat([mean, std], dim=1))
+        stats = [mean, std, self.level_bn(level)] if self.level == "side" else [mean, std]
+        return self._score(torch.cat(stats, dim=1))
 
 
 class MFMConv2d(nn.Module):

@@ -4,7 +4,7 @@ Trains on the speech windows of split `train` (all conditions). A speaker-disjoi
 (`dev`, ~10% of clips) is held out for epoch selection; `cal` is never looked at here.
 Each epoch draws --epoch-windows windows, half genuine, half synthetic (within a class, sampling weight
 proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; Kokoro,
-LPCNet and the recipe's NSF-HiFi-GAN get --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
+LPCNet and the recipe's own vocoders (and the experiment stages' generators) get --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
 SpecAugment-style time and feature-row masking. Adam + cosine learning-rate decay.
 Checkpoints every epoch to <out>/last.pt (+ epoch_NN.pt); the best dev epoch (clip EER, then loss) to best.pt.
 Re-running the same command resumes from last.pt.
@@ -113,7 +113,7 @@ def window_rows(idx, S, clip_mask):
     return np.concatenate(rows), np.concatenate(clip_of)
 
 
-NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari")
+NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari", "istft")
 
 
 def sampling_weights(idx, clip_of, y, neural_share):
@@ -135,8 +135,10 @@ def sampling_weights(idx, clip_of, y, neural_share):
     return w
 
 
-def spec_augment(x, rng, max_t=20, max_f=8, p=0.7):
-    """In-place time and feature-row (frequency-bin) masking (zeros, features are mean normalised per bin)."""
+def spec_augment(x, rng, max_t=20, max_f=8, p=0.7, fill_mean=False):
+    """In-place time and feature-row (frequency-bin) masking. Masked cells are set to 0, the per-bin mean of
+    features that are mean normalised per bin (CMN); with fill_mean (features without CMN) to the window's
+    per-bin mean instead."""
     B, R, T = x.shape
     sel = torch.from_numpy(rng.rand(B) < p)
     tw = torch.from_numpy(rng.randint(0, max_t + 1, B))
@@ -147,6 +149,10 @@ def spec_augment(x, rng, max_t=20, max_f=8, p=0.7):
     ar_f = torch.arange(R)[None, :]
     mt = (ar_t >= t0[:, None]) & (ar_t < (t0 + tw)[:, None]) & sel[:, None]
     mf = (ar_f >= f0[:, None]) & (ar_f < (f0 + fw)[:, None]) & sel[:, None]
+    if fill_mean:
+        fill = x.mean(dim=2, keepdim=True)
+        x.copy_(torch.where(mt[:, None, :] | mf[:, :, None], fill, x))
+        return x
     x.masked_fill_(mt[:, None, :], 0.0)
     x.masked_fill_(mf[:, :, None], 0.0)
     return x
@@ -178,7 +184,7 @@ def evaluate(model, X, y, clip_of):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--features", default=os.path.join(HERE, "work", "features_lps"))
-    ap.add_argument("--out", default=os.path.join(HERE, "work", "train_v4"))
+    ap.add_argument("--out", default=os.path.join(HERE, "work", "train_v7"))
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--epoch-windows", type=int, default=20000, help="windows drawn per epoch (balanced)")
     ap.add_argument("--max-minutes", type=float, default=40.0,
@@ -193,6 +199,9 @@ def main():
     ap.add_argument("--channels", default="", help="channels per stage (default: the architecture's)")
     ap.add_argument("--head", choices=("linear", "ocsoftmax"), default="linear",
                     help="linear logit + cross-entropy, or one-class softmax (compact genuine class)")
+    ap.add_argument("--level", choices=("none", "global", "side"), default="none",
+                    help="lcnn1d on features without CMN: global = remove the window's mean over all bins and "
+                         "frames (gain invariance); side = remove each bin's window mean and give it to the head")
     ap.add_argument("--k-first", type=int, default=0, help="kernel of the first convolution (default: the architecture's)")
     ap.add_argument("--max-freq-mask", type=int, default=-1,
                     help="widest feature-row (bin) mask; -1 = 8/60 of the rows (34 of 257 bins)")
@@ -247,6 +256,11 @@ def main():
         cfg["channels"] = tuple(int(c) for c in a.channels.split(","))
     if a.k_first:
         cfg["k_first"] = a.k_first
+    cmn = json.load(open(os.path.join(a.features, "front_end.json")))["features"].get("cmn", True)
+    if a.level != "none":
+        if cmn:
+            sys.exit("--level needs features without CMN (front-end `cmn: false`)")
+        cfg["level"] = a.level
     max_f = a.max_freq_mask if a.max_freq_mask >= 0 else int(round(n_rows * 8 / 60))
     model = build_model(**cfg)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
@@ -286,7 +300,7 @@ def main():
             sel = torch.from_numpy(pick[b * a.batch:(b + 1) * a.batch])
             x = Xtr[sel].float()
             yb = torch.from_numpy(y_tr[sel.numpy()].astype(np.float32))
-            spec_augment(x, rng, max_t=a.max_time_mask, max_f=max_f)
+            spec_augment(x, rng, max_t=a.max_time_mask, max_f=max_f, fill_mean=not cmn)
             logit = model(x)
             if a.head == "ocsoftmax":  # margins as class-dependent logit shifts: softplus(alpha*(m_y -/+ cos))
                 logit = logit + OC_ALPHA * torch.where(yb > 0.5, OC_MARGINS[1], OC_MARGINS[0])

@@ -16,6 +16,11 @@ carries the same generator's upsampling and phase artefacts. F0: WORLD dio + sto
 
     python training/vocoder.py --out training/work/vocoder --steps 7000 --threads 2
 
+`--arch istft` trains a different family on the same clips and losses: a Vocos-style vocoder (Siuzdenko
+2023; the iSTFT output of Vocos, iSTFTNet, MB-iSTFT-VITS and Kokoro's decoder): ConvNeXt blocks at the
+frame rate predict each frame's STFT magnitude and phase, and an inverse STFT makes the waveform — no
+upsampling convolutions and no F0 (experiment stage `istft`).
+
 Resumable: a checkpoint (model, optimiser, step, RNG) is written atomically every --save-every steps
 and on exit; re-running continues from it. `--max-minutes` stops early (resumable).
 """
@@ -45,6 +50,8 @@ N_MELS = 80
 UPSAMPLE = [(8, 16), (5, 11), (4, 8)]  # (rate, kernel): kernel - rate odd or even, output exactly rate x input
 RES_KERNELS = [3, 7, 11]
 RES_DILATIONS = [1, 3, 5]
+ISTFT_N_FFT = 640  # the istft generator's frames: 40 ms Hann, hop HOP, 321 bins
+ISTFT_BLOCKS = 8
 
 
 class MelSpectrogram(nn.Module):
@@ -140,6 +147,51 @@ class Generator(nn.Module):
         return torch.tanh(self.post(F.leaky_relu(x))).squeeze(1)
 
 
+class ConvNeXtBlock(nn.Module):
+    """Depthwise 7-tap convolution, LayerNorm, pointwise MLP (x3), layer scale, residual (Vocos' block)."""
+
+    def __init__(self, ch):
+        super().__init__()
+        self.dw = nn.Conv1d(ch, ch, 7, padding=3, groups=ch)
+        self.norm = nn.LayerNorm(ch)
+        self.pw1 = nn.Linear(ch, 3 * ch)
+        self.pw2 = nn.Linear(3 * ch, ch)
+        self.scale = nn.Parameter(torch.full((ch,), 0.1))
+
+    def forward(self, x):  # (B, C, F)
+        h = self.norm(self.dw(x).transpose(1, 2))
+        h = self.pw2(F.gelu(self.pw1(h))) * self.scale
+        return x + h.transpose(1, 2)
+
+
+class ISTFTGenerator(nn.Module):
+    """Log-mel (B, 80, F) -> waveform (B, F * 160): ConvNeXt blocks at the frame rate, a linear head giving
+    log-magnitude and two phase coordinates per bin, inverse STFT. `f0` is accepted and not used."""
+
+    def __init__(self, channels=128):
+        super().__init__()
+        self.pre = nn.Conv1d(N_MELS, channels, 7, padding=3)
+        self.norm = nn.LayerNorm(channels)
+        self.blocks = nn.Sequential(*(ConvNeXtBlock(channels) for _ in range(ISTFT_BLOCKS)))
+        self.bins = ISTFT_N_FFT // 2 + 1
+        self.head = nn.Conv1d(channels, 3 * self.bins, 1)
+        self.register_buffer("window", torch.hann_window(ISTFT_N_FFT))
+
+    def forward(self, mel, f0=None):
+        x = self.pre(mel)
+        x = self.blocks(self.norm(x.transpose(1, 2)).transpose(1, 2))
+        logmag, re, im = torch.split(self.head(x), self.bins, dim=1)
+        spec = torch.exp(logmag.clamp(max=6.0)) * torch.exp(1j * torch.atan2(im, re))
+        n = mel.shape[-1] * HOP
+        y = torch.istft(spec, ISTFT_N_FFT, HOP, window=self.window, center=True, length=n)
+        return torch.tanh(y)
+
+
+def build_generator(arch, channels):
+    """The vocoder generator of `arch`: "nsf" (NSF-HiFi-GAN) or "istft" (Vocos-style)."""
+    return ISTFTGenerator(channels) if arch == "istft" else Generator(channels)
+
+
 def stft_loss(y_hat, y):
     """Multi-resolution STFT loss: spectral convergence + log-magnitude L1, three resolutions."""
     total = 0.0
@@ -182,13 +234,13 @@ def save_atomic(obj, path):
 def load_generator(ckpt_path):
     """The trained generator (eval mode, weight norm folded in) and its checkpoint info."""
     ck = torch.load(ckpt_path, map_location="cpu", weights_only=False)
-    g = Generator(ck["channels"])
+    g = build_generator(ck.get("arch", "nsf"), ck["channels"])
     g.load_state_dict(ck["generator"])
     for m in g.modules():
         if nn.utils.parametrize.is_parametrized(m):
             nn.utils.parametrize.remove_parametrizations(m, "weight")
     g.eval()
-    return g, {"step": ck["step"], "channels": ck["channels"]}
+    return g, {"step": ck["step"], "channels": ck["channels"], "arch": ck.get("arch", "nsf")}
 
 
 def train(a):
@@ -199,12 +251,13 @@ def train(a):
     paths = training_clips()
     clips = (corpus_audio.read_pcm(p).astype(np.float32) for p in paths)
     audio = [y[:len(y) // HOP * HOP] for y in clips if len(y) > a.segment + HOP]
-    f0s = f0_cache(out / "f0.npz", audio)
+    # the istft generator takes no F0: zeros stand in
+    f0s = f0_cache(out / "f0.npz", audio) if a.arch == "nsf" else [np.zeros(len(y) // HOP, np.float32) for y in audio]
     lengths = np.array([len(y) for y in audio], dtype=np.float64)
     print(f"{len(audio)} training clips, {lengths.sum() / SR / 60:.1f} min", flush=True)
 
     mel = MelSpectrogram()
-    g = Generator(a.channels)
+    g = build_generator(a.arch, a.channels)
     opt = torch.optim.AdamW(g.parameters(), lr=a.lr, betas=(0.8, 0.99))
     step = 0
     rng = np.random.default_rng(a.seed)
@@ -218,11 +271,11 @@ def train(a):
     torch.manual_seed(a.seed + step)
     sched = lambda s: a.lr * (0.5 ** (s / a.half_life))  # noqa: E731
     params = sum(p.numel() for p in g.parameters())
-    print(f"generator: {params} parameters, channels {a.channels}", flush=True)
+    print(f"generator ({a.arch}): {params} parameters, channels {a.channels}", flush=True)
 
     def checkpoint():
         save_atomic({"generator": g.state_dict(), "optimizer": opt.state_dict(), "step": step,
-                     "rng": rng.bit_generator.state, "channels": a.channels,
+                     "rng": rng.bit_generator.state, "channels": a.channels, "arch": a.arch,
                      "config": {"sr": SR, "n_fft": N_FFT, "hop": HOP, "n_mels": N_MELS}}, ck_path)
 
     t0 = time.time()
@@ -270,6 +323,8 @@ def train(a):
 def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=str(DEFAULT_OUT))
+    ap.add_argument("--arch", choices=("nsf", "istft"), default="nsf",
+                    help="nsf: NSF-HiFi-GAN (stage hifigan); istft: Vocos-style (experiment stage istft)")
     ap.add_argument("--steps", type=int, default=7000)
     ap.add_argument("--channels", type=int, default=128)
     ap.add_argument("--batch", type=int, default=8)
