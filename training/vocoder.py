@@ -16,10 +16,10 @@ carries the same generator's upsampling and phase artefacts. F0: WORLD dio + sto
 
     python training/vocoder.py --out training/work/vocoder --steps 7000 --threads 2
 
-`--arch istft` trains a different family on the same clips and losses: a Vocos-style vocoder (Siuzdenko
+`--arch istft` trains a different family on the same clips and losses: a Vocos-style vocoder (Siuzdak
 2023; the iSTFT output of Vocos, iSTFTNet, MB-iSTFT-VITS and Kokoro's decoder): ConvNeXt blocks at the
 frame rate predict each frame's STFT magnitude and phase, and an inverse STFT makes the waveform — no
-upsampling convolutions and no F0 (experiment stage `istft`).
+upsampling convolutions and no F0 (stage `istft`).
 
 Resumable: a checkpoint (model, optimiser, step, RNG) is written atomically every --save-every steps
 and on exit; re-running continues from it. `--max-minutes` stops early (resumable).
@@ -251,8 +251,10 @@ def train(a):
     paths = training_clips()
     clips = (corpus_audio.read_pcm(p).astype(np.float32) for p in paths)
     audio = [y[:len(y) // HOP * HOP] for y in clips if len(y) > a.segment + HOP]
-    # the istft generator takes no F0: zeros stand in
-    f0s = f0_cache(out / "f0.npz", audio) if a.arch == "nsf" else [np.zeros(len(y) // HOP, np.float32) for y in audio]
+    if a.arch == "nsf":
+        f0s = f0_cache(out / "f0.npz", audio)
+    else:  # the istft generator takes no F0: zeros stand in
+        f0s = [np.zeros(len(y) // HOP, np.float32) for y in audio]
     lengths = np.array([len(y) for y in audio], dtype=np.float64)
     print(f"{len(audio)} training clips, {lengths.sum() / SR / 60:.1f} min", flush=True)
 
