@@ -35,8 +35,14 @@ def run_eval(binary, labels, name, by=(), extra=()):
         cmd += ["--by", ",".join(by)]
     cmd += list(extra)
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE)
+    report = json.loads(out.stdout)
+    committed = json.loads((ROOT / "models" / "default.json").read_text())["sha256"]
+    if report["model"]["sha256"] != committed:
+        # the binary embeds models/ at build time: a stale build would score another model
+        sys.exit(f"{binary} scores model {report['model']['sha256'][:12]}, models/default.json is "
+                 f"{committed[:12]}: rebuild it (cargo build --release -p voxscreen-cli)")
     shown = " ".join(shlex.quote(c) for c in cmd).replace(str(ROOT) + "/", "").replace(str(ROOT.parent / "shared") + "/", "../shared/")
-    return json.loads(out.stdout), shown
+    return report, shown
 
 
 def pct(x):

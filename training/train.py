@@ -4,7 +4,9 @@ Trains on the speech windows of split `train` (all conditions). A speaker-disjoi
 (`dev`, ~10% of clips) is held out for epoch selection; `cal` is never looked at here.
 Each epoch draws --epoch-windows windows, half genuine, half synthetic (within a class, sampling weight
 proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; Kokoro,
-LPCNet and the recipe's own vocoders (and the experiment stages' generators) get --neural-share of the synthetic draws, since neural generators are what deepfakes use), with light
+LPCNet and the recipe's own vocoders (and the experiment stages' generators) get --neural-share of the synthetic draws, since neural generators are what deepfakes use);
+with --hard-share, that share of each class's draws goes to its generators/sources in proportion to their mean
+training loss in the previous epoch, so that a generator not yet learned is not starved by the easy ones. Light
 SpecAugment-style time and feature-row masking. Adam + cosine learning-rate decay.
 Checkpoints every epoch to <out>/last.pt (+ epoch_NN.pt); the best dev epoch (clip EER, then loss) to best.pt.
 Re-running the same command resumes from last.pt.
@@ -116,23 +118,45 @@ def window_rows(idx, S, clip_mask):
 NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari", "istft")
 
 
+def sampling_groups(idx, clip_of):
+    """Sampling group of each window: its generator for synthetic clips, its source for genuine ones.
+    Returns (group names, group number of each window)."""
+    group = np.where(idx["label"].to_numpy() == "fake", "g:" + idx["generator"].to_numpy(),
+                     "s:" + idx["source"].to_numpy())[clip_of]
+    return np.unique(group, return_inverse=True)
+
+
 def sampling_weights(idx, clip_of, y, neural_share):
     """Within each class, weight ~ 1/sqrt(#windows of the window's group) (generator for fake, source for real);
     then the neural-TTS generators together get `neural_share` of the synthetic draws (if present)."""
-    group = np.where(idx["label"].to_numpy() == "fake", "g:" + idx["generator"].to_numpy(),
-                     "s:" + idx["source"].to_numpy())[clip_of]
-    _, inv, cnt = np.unique(group, return_inverse=True, return_counts=True)
+    _, inv = sampling_groups(idx, clip_of)
+    cnt = np.bincount(inv)
     w = 1.0 / np.sqrt(cnt[inv])
     neural = np.isin(idx["generator"].to_numpy()[clip_of], NEURAL_GENERATORS) & (y == 1)
     if neural.any() and neural_share > 0:
         other = (y == 1) & ~neural
         w[neural] *= neural_share / w[neural].sum()
         w[other] *= (1.0 - neural_share) / w[other].sum()
+    return normalise_per_class(w, y)
+
+
+def normalise_per_class(w, y):
+    """Scale weights so that each class's weights sum to 1."""
     for c in (0, 1):
         m = y == c
         if m.any():
             w[m] /= w[m].sum()
     return w
+
+
+def loss_weights(base_w, group, y, group_loss, hard_share):
+    """Moves `hard_share` of each class's draws to its groups in proportion to their mean training loss in
+    the last epoch (spread evenly over a group's windows), the rest as `base_w`: a generator the network
+    has not learned yet (a well-trained GAN vocoder among easy ones) is otherwise starved of draws."""
+    if hard_share <= 0 or group_loss is None:
+        return base_w
+    w_hard = normalise_per_class(np.asarray(group_loss)[group] / np.bincount(group)[group], y)
+    return (1.0 - hard_share) * base_w + hard_share * w_hard
 
 
 def spec_augment(x, rng, max_t=20, max_f=8, p=0.7, fill_mean=False):
@@ -209,6 +233,9 @@ def main():
     ap.add_argument("--neural-share", type=float, default=0.4,
                     help="share of synthetic training draws given to the neural generators "
                          "(Kokoro TTS, LPCNet vocoder); 0 = plain weighting")
+    ap.add_argument("--hard-share", type=float, default=0.0,
+                    help="share of each class's draws given to its generators/sources in proportion to their "
+                         "mean training loss in the previous epoch (0 = off)")
     ap.add_argument("--exclude-generators", default="",
                     help="comma-separated generators left out of training and dev (hold-out experiments)")
     ap.add_argument("--dev-frac", type=float, default=0.1)
@@ -249,6 +276,7 @@ def main():
     o = np.argsort(dv_rows)
     dv_clip, y_dv = dv_clip[o], y_dv[o]
     samp_w = sampling_weights(idx, tr_clip, y_tr, a.neural_share)
+    group_names, tr_group = sampling_groups(idx, tr_clip)
     print(f"[train] data loaded in {time.time() - t_load:.0f}s", flush=True)
 
     cfg = {"arch": a.arch, "n_rows": n_rows, "dropout": a.dropout, "head": a.head}
@@ -285,16 +313,18 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         rng = np.random.RandomState(a.seed + ep)
+        epoch_w = loss_weights(samp_w, tr_group, y_tr, state.get("group_loss"), a.hard_share)
         pick = []
         for c, n in ((1, n_fake_ep), (0, steps_per_epoch * a.batch - n_fake_ep)):
             cand = np.nonzero(y_tr == c)[0]
-            p = samp_w[cand] / samp_w[cand].sum()
+            p = epoch_w[cand] / epoch_w[cand].sum()
             pick.append(rng.choice(cand, n, replace=n > len(cand), p=p))
         pick = np.concatenate(pick)
         rng.shuffle(pick)
         model.train()
         t0 = time.time()
         tot, nb = 0.0, 0
+        loss_sum, loss_n = np.zeros(len(group_names)), np.zeros(len(group_names))
         b = 0
         while b < steps_per_epoch:
             sel = torch.from_numpy(pick[b * a.batch:(b + 1) * a.batch])
@@ -304,7 +334,10 @@ def main():
             logit = model(x)
             if a.head == "ocsoftmax":  # margins as class-dependent logit shifts: softplus(alpha*(m_y -/+ cos))
                 logit = logit + OC_ALPHA * torch.where(yb > 0.5, OC_MARGINS[1], OC_MARGINS[0])
-            loss = F.binary_cross_entropy_with_logits(logit, yb)
+            window_loss = F.binary_cross_entropy_with_logits(logit, yb, reduction="none")
+            loss = window_loss.mean()
+            np.add.at(loss_sum, tr_group[sel.numpy()], window_loss.detach().numpy())
+            np.add.at(loss_n, tr_group[sel.numpy()], 1)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -326,10 +359,15 @@ def main():
                 print(f"[train] {wps:.0f} win/s -> {epochs} epochs x {ew} windows to fit {a.max_minutes} min",
                       flush=True)
         t_ep = time.time() - t0
+        # a group not drawn this epoch keeps its last loss (or the mean of those drawn, the first time)
+        last_loss = state.get("group_loss") or [float(loss_sum.sum() / loss_n.sum())] * len(group_names)
+        state["group_loss"] = [float(s / n) if n else float(l) for s, n, l in zip(loss_sum, loss_n, last_loss)]
         ev = evaluate(model, Xdv, y_dv, dv_clip) if len(y_dv) else {}
         t_all = time.time() - t0
         state["train_seconds"] += t_all
+        hardest = np.argsort(state["group_loss"])[::-1][:5]
         rec = {"epoch": ep, "lr": lr, "train_loss": tot / nb, "epoch_seconds": round(t_ep, 1),
+               "hardest_groups": {group_names[g]: round(state["group_loss"][g], 3) for g in hardest},
                "eval_seconds": round(t_all - t_ep, 1), **{f"dev_{k}": v for k, v in ev.items()}}
         state["history"].append(rec)
         print("[train] " + json.dumps(rec), flush=True)
