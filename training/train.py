@@ -126,12 +126,10 @@ def sampling_groups(idx, clip_of):
     return np.unique(group, return_inverse=True)
 
 
-def sampling_weights(idx, clip_of, y, neural_share):
-    """Within each class, weight ~ 1/sqrt(#windows of the window's group) (generator for fake, source for real);
+def sampling_weights(idx, clip_of, group, y, neural_share):
+    """Within each class, weight ~ 1/sqrt(#windows of the window's group, from `sampling_groups`);
     then the neural-TTS generators together get `neural_share` of the synthetic draws (if present)."""
-    _, inv = sampling_groups(idx, clip_of)
-    cnt = np.bincount(inv)
-    w = 1.0 / np.sqrt(cnt[inv])
+    w = 1.0 / np.sqrt(np.bincount(group)[group])
     neural = np.isin(idx["generator"].to_numpy()[clip_of], NEURAL_GENERATORS) & (y == 1)
     if neural.any() and neural_share > 0:
         other = (y == 1) & ~neural
@@ -275,8 +273,8 @@ def main():
     Xdv = np.asarray(W[np.sort(dv_rows)], dtype=np.float16)
     o = np.argsort(dv_rows)
     dv_clip, y_dv = dv_clip[o], y_dv[o]
-    samp_w = sampling_weights(idx, tr_clip, y_tr, a.neural_share)
     group_names, tr_group = sampling_groups(idx, tr_clip)
+    samp_w = sampling_weights(idx, tr_clip, tr_group, y_tr, a.neural_share)
     print(f"[train] data loaded in {time.time() - t_load:.0f}s", flush=True)
 
     cfg = {"arch": a.arch, "n_rows": n_rows, "dropout": a.dropout, "head": a.head}
