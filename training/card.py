@@ -72,16 +72,21 @@ def group_table(report, include_overall=True):
 
 def robustness(args, commands):
     """Degraded copies (training/degrade.py) of 200 demo-public clips (the first 200 of its
-    labels.csv) and of 200 held-out clips (a seeded random sample), each scored with
-    `voxscreen eval`; returns the two markdown tables."""
+    labels.csv) and of the held-out split's clean clips (every genuine one, as many synthetic ones drawn
+    with seed 0), each scored with `voxscreen eval`; returns the two markdown tables."""
     import pandas as pd
 
-    sample = WORK / "heldout_test_sample200.csv"
-    pd.read_csv(WORK / "heldout_test.csv").sample(n=200, random_state=0).to_csv(sample, index=False)
+    test = pd.read_csv(WORK / "heldout_test.csv")
+    clean = test[test["condition"] == "clean"]
+    real = clean[clean["label"] == "real"]
+    fake = clean[clean["label"] == "fake"].sample(n=len(real), random_state=0)
+    sample = WORK / "heldout_test_robustness.csv"
+    pd.concat([real, fake]).to_csv(sample, index=False)
     parts = []
     for title, labels, out, extra in (
         ("demo-public (first 200 clips of labels.csv)", DEMO, "demo_public", ["--limit", "200"]),
-        ("held-out speakers (200 clips, random sample, seed 0)", sample, "heldout_test", []),
+        (f"held-out speakers (all {len(real)} clean genuine clips of the test split, {len(fake)} clean synthetic "
+         "ones drawn with seed 0)", sample, "heldout_test", []),
     ):
         report = WORK / f"robustness_{out}.md"
         cmd = [sys.executable, str(ROOT / "training" / "degrade.py"), str(labels),
@@ -105,7 +110,7 @@ def experiments_labels():
     sys.path.insert(0, str(ROOT / "training"))
     import corpus
 
-    rows = [r for st in corpus.EXPERIMENT_STAGES for r in corpus.load_records(st)
+    rows = [r for st in corpus.GENERATOR_EXPERIMENTS for r in corpus.load_records(st)
             if r["generator"] != "hifigan-v1" or corpus.split_of(r) == "test"]
     if not rows:
         return None

@@ -4,7 +4,7 @@
     /work/venv/bin/python training/corpus.py                 # every stage, in priority order
     /work/venv/bin/python training/corpus.py --only genuine,copysynth --jobs 2
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
-    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari  # + the experiment stages
+    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari,genaug  # + the experiment stages
 
 Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
 hifigan, kokoro, istft, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
@@ -294,10 +294,18 @@ def load_records(stage):
     return out
 
 
+GENUINE_STAGES = ["genuine", "asterisk", "extra"]
+
+
+def genuine_records():
+    """Records of every genuine clip (the stages of GENUINE_STAGES, in that order)."""
+    return [r for st in GENUINE_STAGES for r in load_records(st)]
+
+
 def copysynth_tasks(args):
     from corpus_vocoders import VARIANTS
     tasks = []
-    for r in load_records("genuine") + load_records("asterisk") + load_records("extra"):
+    for r in genuine_records():
         for ps in range(args.copysynth_passes):
             stem = Path(r["file"]).stem
             k = ca.seed_of(stem, "voc", ps) % len(VARIANTS)
@@ -403,7 +411,7 @@ def lpcnet_tasks(args):
     import corpus_lpcnet
     corpus_lpcnet.fetch()
     tasks = [dict(key=f"{Path(r['file']).stem}__lpcnet", src=r)
-             for r in load_records("genuine") + load_records("asterisk") + load_records("extra")]
+             for r in genuine_records()]
     np.random.default_rng(6).shuffle(tasks)  # a partial run covers every source and speaker evenly
     return tasks
 
@@ -430,7 +438,7 @@ def own_vocoder_tasks(stage, args):
     arch = OWN_VOCODER_STAGES[stage]
     variant = corpus_hifigan.ensure_vocoder(args.vocoder_steps if arch == "nsf" else args.istft_steps, arch)
     tasks = [dict(key=f"{Path(r['file']).stem}__{stage}", src=r, variant=variant)
-             for r in load_records("genuine") + load_records("asterisk") + load_records("extra")]
+             for r in genuine_records()]
     np.random.default_rng(7).shuffle(tasks)  # a partial run covers every source and speaker evenly
     return tasks
 
@@ -452,7 +460,7 @@ def hifiganv1_tasks(args):
     import corpus_hifiganv1
     corpus_hifiganv1.package_dir()  # fails early when the package is missing
     tasks = []
-    for r in load_records("genuine") + load_records("asterisk") + load_records("extra"):
+    for r in genuine_records():
         stem = Path(r["file"]).stem
         ck = corpus_hifiganv1.CHECKPOINTS[ca.seed_of(stem, "hifigan-v1") % len(corpus_hifiganv1.CHECKPOINTS)]
         tasks.append(dict(key=f"{stem}__hifiganv1", src=r, checkpoint=ck))
@@ -514,13 +522,21 @@ AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite",
                   "kokoro", "istft"]
 # Stages measured and not adopted (training/README.md, "Three more neural generators from PyPI"): they run
 # only when named in --experiments, which also lets augment, bgnoise and the manifest take their clips.
-EXPERIMENT_STAGES = ["hifiganv1", "piper", "hibari"]
+# Experiment generators make synthetic clips; `genaug` ("More degraded genuine speech") makes degraded copies of
+# genuine training clips only, so it is not itself augmented or noised.
+GENERATOR_EXPERIMENTS = ["hifiganv1", "piper", "hibari"]
+EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + ["genaug"]
 EXPERIMENTS = []  # the experiment stages enabled by --experiments
+
+
+def enabled_generator_experiments():
+    """The experiment generators named in --experiments."""
+    return [s for s in EXPERIMENTS if s in GENERATOR_EXPERIMENTS]
 
 
 def aug_sources():
     """Stages whose clips get augmented copies and go into the manifest."""
-    return AUG_STAGES_SRC + EXPERIMENTS
+    return AUG_STAGES_SRC + enabled_generator_experiments()
 
 
 def augment_tasks(args):
@@ -534,6 +550,21 @@ def augment_tasks(args):
                 salt, suffix = ("aug?", "") if ps == 0 else (f"aug{ps}?", str(ps))
                 if ca.unit_hash(stem, salt) < args.aug_frac:
                     tasks.append(dict(key=f"{stem}__aug{suffix}", src=r, suffix=suffix))
+    return tasks
+
+
+def genaug_tasks(args):
+    """Passes aug_passes .. aug_passes + genaug_passes - 1 of the augment stage's draws, for the genuine clips of
+    the `train` split only: genuine training speech gets as many degraded copies as the synthetic side has
+    (cal and test, and so every held-out number, keep the augment stage's copies alone)."""
+    tasks = []
+    for r in genuine_records():
+        if split_of(r) != "train":
+            continue
+        stem = Path(r["file"]).stem
+        for ps in range(args.aug_passes, args.aug_passes + args.genaug_passes):
+            if ca.unit_hash(stem, f"aug{ps}?") < args.aug_frac:
+                tasks.append(dict(key=f"{stem}__aug{ps}", src=r, suffix=str(ps)))
     return tasks
 
 
@@ -633,7 +664,7 @@ def bgnoise_tasks(args):
         os.replace(OUT / "noisebank.tmp.npz", NOISE_BANK)
         log(f"[bgnoise] noise bank: {n} pauses from {len(origins)} genuine training recordings")
     tasks = []
-    for st in BGNOISE_SRC + EXPERIMENTS:
+    for st in BGNOISE_SRC + enabled_generator_experiments():
         for r in load_records(st):
             stem = Path(r["file"]).stem
             if split_of(r) == "train" and ca.unit_hash(stem, "bgnoise?") < args.bgnoise_frac:
@@ -675,7 +706,7 @@ def split_of(r):
 def build_manifest():
     rows = []
     sources = aug_sources()
-    stages = sources + ["augment", "bgnoise"]
+    stages = sources + ["augment", "bgnoise"] + [s for s in EXPERIMENTS if s == "genaug"]
     noisy = [r for r in load_records("bgnoise")
              if split_of(r) == "train" and r["source"] in sources and (OUT / r["file"]).exists()]
     replaced = {r["parent"] for r in noisy}
@@ -683,7 +714,7 @@ def build_manifest():
         for r in load_records(st):
             if not (OUT / r["file"]).exists() or r["file"] in replaced or r["source"] not in sources:
                 continue
-            if st == "bgnoise" and split_of(r) != "train":  # the speaker moved out of train
+            if st in ("bgnoise", "genaug") and split_of(r) != "train":  # the speaker moved out of train
                 continue
             r = dict(r)
             r["file"] = r["file"]
@@ -731,12 +762,14 @@ def summarize(rows):
 
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
              copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, asterisk=asterisk_tasks,
-             extra=extra_tasks, hifiganv1=hifiganv1_tasks, augment=augment_tasks, bgnoise=bgnoise_tasks,
+             extra=extra_tasks, hifiganv1=hifiganv1_tasks, augment=augment_tasks, genaug=genaug_tasks,
+             bgnoise=bgnoise_tasks,
              **{st: functools.partial(neural_tts_tasks, st) for st in NEURAL_TTS_STAGES},
              **{st: functools.partial(own_vocoder_tasks, st) for st in OWN_VOCODER_STAGES})
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
                copysynth=copysynth_work, lpcnet=lpcnet_work, asterisk=asterisk_work,
-               extra=extra_work, hifiganv1=hifiganv1_work, augment=augment_work, bgnoise=bgnoise_work,
+               extra=extra_work, hifiganv1=hifiganv1_work, augment=augment_work, genaug=augment_work,
+               bgnoise=bgnoise_work,
                **{st: functools.partial(neural_tts_work, st) for st in NEURAL_TTS_STAGES},
                **{st: functools.partial(own_vocoder_work, st) for st in OWN_VOCODER_STAGES})
 ORDER = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan", "kokoro",
@@ -768,6 +801,8 @@ def main():
     ap.add_argument("--hibari-n", type=int, default=600, help="clips of the hibari voice")
     ap.add_argument("--aug-frac", type=float, default=0.35, help="share of clips augmented per pass")
     ap.add_argument("--aug-passes", type=int, default=2, help="augmentation passes (independent draws)")
+    ap.add_argument("--genaug-passes", type=int, default=6,
+                    help="genaug experiment stage: further augmentation passes for genuine training clips")
     ap.add_argument("--bgnoise-frac", type=float, default=0.5,
                     help="share of clean synthetic training clips replaced by a copy with genuine background noise")
     ap.add_argument("--stage-time-limit", type=float, default=0, help="seconds per stage (0 = none)")

@@ -138,6 +138,20 @@ def sampling_weights(idx, clip_of, group, y, neural_share):
     return normalise_per_class(w, y)
 
 
+def match_degraded_share(w, idx, clip_of, y):
+    """Rescales the genuine class's weights so that its degraded windows (augmented copies: codec, telephone,
+    noise, reverb, gain) get the same share of its draws as the synthetic class's degraded windows get of
+    theirs: with more degraded copies of genuine speech (corpus stage `genaug`) the genuine side becomes more
+    varied under degradation without degradation becoming a cue for either class."""
+    degraded = ~np.isin(idx["condition"].to_numpy()[clip_of], ("clean", "bgnoise"))
+    fake, real = y == 1, y == 0
+    share = w[fake & degraded].sum() / w[fake].sum()
+    w = w.copy()
+    w[real & degraded] *= share / w[real & degraded].sum()
+    w[real & ~degraded] *= (1.0 - share) / w[real & ~degraded].sum()
+    return w, share
+
+
 def normalise_per_class(w, y):
     """Scale weights so that each class's weights sum to 1."""
     for c in (0, 1):
@@ -234,6 +248,9 @@ def main():
     ap.add_argument("--hard-share", type=float, default=0.0,
                     help="share of each class's draws given to its generators/sources in proportion to their "
                          "mean training loss in the previous epoch (0 = off)")
+    ap.add_argument("--match-degraded", action="store_true",
+                    help="give degraded genuine windows the same share of genuine draws as degraded synthetic "
+                         "windows get of synthetic draws (for corpora with more degraded genuine copies)")
     ap.add_argument("--exclude-generators", default="",
                     help="comma-separated generators left out of training and dev (hold-out experiments)")
     ap.add_argument("--dev-frac", type=float, default=0.1)
@@ -275,6 +292,9 @@ def main():
     dv_clip, y_dv = dv_clip[o], y_dv[o]
     group_names, tr_group = sampling_groups(idx, tr_clip)
     samp_w = sampling_weights(idx, tr_clip, tr_group, y_tr, a.neural_share)
+    if a.match_degraded:
+        samp_w, share = match_degraded_share(samp_w, idx, tr_clip, y_tr)
+        print(f"[train] degraded windows get {share:.1%} of each class's draws", flush=True)
     print(f"[train] data loaded in {time.time() - t_load:.0f}s", flush=True)
 
     cfg = {"arch": a.arch, "n_rows": n_rows, "dropout": a.dropout, "head": a.head}
