@@ -520,10 +520,10 @@ def neural_tts_work(stage, t):
 
 AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite", "copysynth", "lpcnet", "hifigan",
                   "kokoro", "istft"]
-# Stages measured and not adopted (training/README.md, "Three more neural generators from PyPI"): they run
-# only when named in --experiments, which also lets augment, bgnoise and the manifest take their clips.
-# Experiment generators make synthetic clips; `genaug` ("More degraded genuine speech") makes degraded copies of
-# genuine training clips only, so it is not itself augmented or noised.
+# Stages measured and not adopted (training/README.md): they run only when named in --experiments, which also
+# puts their clips in the manifest. The experiment generators ("Three more neural generators from PyPI") make
+# synthetic clips that augment and bgnoise also take; `genaug` ("More degraded genuine speech") makes degraded
+# copies of genuine training clips, which are not augmented or noised again.
 GENERATOR_EXPERIMENTS = ["hifiganv1", "piper", "hibari"]
 EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + ["genaug"]
 EXPERIMENTS = []  # the experiment stages enabled by --experiments
