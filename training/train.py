@@ -145,6 +145,8 @@ def match_degraded_share(w, idx, clip_of, y):
     varied under degradation without degradation becoming a cue for either class."""
     degraded = ~np.isin(idx["condition"].to_numpy()[clip_of], ("clean", "bgnoise"))
     fake, real = y == 1, y == 0
+    if not ((real & degraded).any() and (real & ~degraded).any() and (fake & degraded).any()):
+        sys.exit("--match-degraded needs clean and degraded genuine windows and degraded synthetic ones")
     share = w[fake & degraded].sum() / w[fake].sum()
     w = w.copy()
     w[real & degraded] *= share / w[real & degraded].sum()
