@@ -706,7 +706,7 @@ def split_of(r):
 def build_manifest():
     rows = []
     sources = aug_sources()
-    stages = sources + ["augment", "bgnoise"] + [s for s in EXPERIMENTS if s == "genaug"]
+    stages = sources + ["augment", "bgnoise"] + (["genaug"] if "genaug" in EXPERIMENTS else [])
     noisy = [r for r in load_records("bgnoise")
              if split_of(r) == "train" and r["source"] in sources and (OUT / r["file"]).exists()]
     replaced = {r["parent"] for r in noisy}
@@ -717,7 +717,6 @@ def build_manifest():
             if st in ("bgnoise", "genaug") and split_of(r) != "train":  # the speaker moved out of train
                 continue
             r = dict(r)
-            r["file"] = r["file"]
             r["split"] = split_of(r)
             rows.append(r)
     rows.sort(key=lambda r: r["file"])

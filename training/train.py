@@ -6,7 +6,9 @@ Each epoch draws --epoch-windows windows, half genuine, half synthetic (within a
 proportional to 1/sqrt(windows of its generator/source), so large generators do not dominate; Kokoro,
 LPCNet and the recipe's own vocoders (and the experiment stages' generators) get --neural-share of the synthetic draws, since neural generators are what deepfakes use);
 with --hard-share, that share of each class's draws goes to its generators/sources in proportion to their mean
-training loss in the previous epoch, so that a generator not yet learned is not starved by the easy ones. Light
+training loss in the previous epoch, so that a generator not yet learned is not starved by the easy ones;
+with --match-degraded, degraded genuine windows get the share of genuine draws that degraded synthetic windows
+get of synthetic ones (for corpora with the `genaug` stage's extra degraded genuine copies). Light
 SpecAugment-style time and feature-row masking. Adam + cosine learning-rate decay.
 Checkpoints every epoch to <out>/last.pt (+ epoch_NN.pt); the best dev epoch (clip EER, then loss) to best.pt.
 Re-running the same command resumes from last.pt.
