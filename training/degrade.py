@@ -23,6 +23,8 @@ Conditions:
     white_20db/10db     white noise at 20 / 10 dB SNR (against the active-speech level)
     pink_20db/10db      pink (1/f) noise at 20 / 10 dB SNR
     gain_-12db          12 dB quieter (FLAC)
+    highpass_300        300 Hz high-pass, 4th order (16-bit WAV at the source's rate)
+    lowpass_3400        3.4 kHz low-pass, 4th order (16-bit WAV at the source's rate)
 Noise is seeded from --seed and the clip's path: the same clip always gets the same noise.
 """
 
@@ -56,6 +58,10 @@ CODECS: dict[str, tuple[str, list[str]]] = {
         ["-af", "highpass=f=300,lowpass=f=3400", "-ar", "8000", "-ac", "1", "-c:a", "pcm_mulaw"],
     ),
     "gain_-12db": ("flac", ["-af", "volume=-12dB", "-c:a", "flac"]),
+    # 4th-order filters at the source's sample rate: the low cut of telephones and many recording apps, and
+    # narrowband audio stored at a wideband rate
+    "highpass_300": ("wav", ["-af", "highpass=f=300,highpass=f=300", "-c:a", "pcm_s16le"]),
+    "lowpass_3400": ("wav", ["-af", "lowpass=f=3400,lowpass=f=3400", "-c:a", "pcm_s16le"]),
 }
 # name -> (colour, SNR in dB) for the added-noise conditions (written as 16-bit WAV).
 NOISES: dict[str, tuple[str, float]] = {
@@ -66,7 +72,7 @@ NOISES: dict[str, tuple[str, float]] = {
 }
 CONDITIONS = [
     "mp3_32k", "mp3_128k", "aac_64k", "opus_16k", "opus_32k", "tel_g711",
-    "white_20db", "white_10db", "pink_20db", "pink_10db", "gain_-12db",
+    "white_20db", "white_10db", "pink_20db", "pink_10db", "gain_-12db", "highpass_300", "lowpass_3400",
 ]
 
 
