@@ -4,7 +4,7 @@
     /work/venv/bin/python training/corpus.py                 # every stage, in priority order
     /work/venv/bin/python training/corpus.py --only genuine,copysynth --jobs 2
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
-    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari,genaug  # + the experiment stages
+    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari,genaug,filteraug  # + the experiment stages
 
 Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
 hifigan, kokoro, istft, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
@@ -523,9 +523,10 @@ AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite",
 # Stages measured and not adopted (training/README.md): they run only when named in --experiments, which also
 # puts their clips in the manifest. The experiment generators ("Three more neural generators from PyPI") make
 # synthetic clips that augment and bgnoise also take; `genaug` ("More degraded genuine speech") makes degraded
-# copies of genuine training clips, which are not augmented or noised again.
+# copies of genuine training clips, and `filteraug` ("Filters alone") filtered copies of clips of both classes;
+# neither kind is augmented or noised again.
 GENERATOR_EXPERIMENTS = ["hifiganv1", "piper", "hibari"]
-EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + ["genaug"]
+EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + ["genaug", "filteraug"]
 EXPERIMENTS = []  # the experiment stages enabled by --experiments
 
 
@@ -566,6 +567,31 @@ def genaug_tasks(args):
             if ca.unit_hash(stem, f"aug{ps}?") < args.aug_frac:
                 tasks.append(dict(key=f"{stem}__aug{ps}", src=r, suffix=str(ps)))
     return tasks
+
+
+def filteraug_tasks(args):
+    """One filtered copy of ~filteraug_frac of the clips of both classes (every split, like augment): a high-pass
+    or a low-pass at the 16 kHz rate and nothing else, so that a missing low or high band is no cue for either
+    class."""
+    tasks = []
+    for st in aug_sources():
+        for r in load_records(st):
+            stem = Path(r["file"]).stem
+            if ca.unit_hash(stem, "filt?") < args.filteraug_frac:
+                tasks.append(dict(key=f"{stem}__filt", src=r))
+    return tasks
+
+
+def filteraug_work(t):
+    """Butterworth high-pass (100-400 Hz) or low-pass (3-6 kHz) of order 2 or 4 (scipy; degrade.py's filter
+    conditions use ffmpeg's, so the test is not the training filter)."""
+    from scipy.signal import butter, sosfilt
+    rng = np.random.default_rng(ca.seed_of(t["key"]))
+    kind = ["highpass", "lowpass"][int(rng.integers(2))]
+    cut = int(rng.uniform(100, 400)) if kind == "highpass" else int(rng.uniform(3000, 6000))
+    order = int(rng.choice([2, 4]))
+    y = sosfilt(butter(order, cut, btype=kind, fs=ca.SR, output="sos"), ca.read_pcm(OUT / t["src"]["file"]))
+    return aug_record(t, y, kind, f"{cut}Hz-order{order}")
 
 
 AUGS = ["mp3", "aac", "opus", "tel8k", "noise", "reverb", "gain"]
@@ -634,6 +660,13 @@ def augment_work(t):
             g = float(rng.uniform(-12, 6))
             y = ca.read_pcm(src) * 10 ** (g / 20)
             param = f"{g:+.1f}dB"
+    return aug_record(t, y, kind, param)
+
+
+def aug_record(t, y, kind, param):
+    """Finishes an augmented copy of t["src"] like every clip (ca.finish_aug), writes it under clips/aug/ and
+    returns its manifest record (condition = kind), or nothing when it came out too short."""
+    r = t["src"]
     pcm = ca.finish_aug(y, seed=ca.seed_of(t["key"]))
     if len(pcm) < ca.MIN_S * ca.SR:
         return []
@@ -706,7 +739,7 @@ def split_of(r):
 def build_manifest():
     rows = []
     sources = aug_sources()
-    stages = sources + ["augment", "bgnoise"] + (["genaug"] if "genaug" in EXPERIMENTS else [])
+    stages = sources + ["augment", "bgnoise"] + [st for st in ("genaug", "filteraug") if st in EXPERIMENTS]
     noisy = [r for r in load_records("bgnoise")
              if split_of(r) == "train" and r["source"] in sources and (OUT / r["file"]).exists()]
     replaced = {r["parent"] for r in noisy}
@@ -762,12 +795,14 @@ def summarize(rows):
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
              copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, asterisk=asterisk_tasks,
              extra=extra_tasks, hifiganv1=hifiganv1_tasks, augment=augment_tasks, genaug=genaug_tasks,
+             filteraug=filteraug_tasks,
              bgnoise=bgnoise_tasks,
              **{st: functools.partial(neural_tts_tasks, st) for st in NEURAL_TTS_STAGES},
              **{st: functools.partial(own_vocoder_tasks, st) for st in OWN_VOCODER_STAGES})
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
                copysynth=copysynth_work, lpcnet=lpcnet_work, asterisk=asterisk_work,
                extra=extra_work, hifiganv1=hifiganv1_work, augment=augment_work, genaug=augment_work,
+               filteraug=filteraug_work,
                bgnoise=bgnoise_work,
                **{st: functools.partial(neural_tts_work, st) for st in NEURAL_TTS_STAGES},
                **{st: functools.partial(own_vocoder_work, st) for st in OWN_VOCODER_STAGES})
@@ -802,6 +837,8 @@ def main():
     ap.add_argument("--aug-passes", type=int, default=2, help="augmentation passes (independent draws)")
     ap.add_argument("--genaug-passes", type=int, default=6,
                     help="genaug experiment stage: further augmentation passes for genuine training clips")
+    ap.add_argument("--filteraug-frac", type=float, default=0.25,
+                    help="filteraug experiment stage: share of clips (both classes) given one filtered copy")
     ap.add_argument("--bgnoise-frac", type=float, default=0.5,
                     help="share of clean synthetic training clips replaced by a copy with genuine background noise")
     ap.add_argument("--stage-time-limit", type=float, default=0, help="seconds per stage (0 = none)")
