@@ -24,7 +24,6 @@ No `test`-split or demo-public clip is used for the choice.
 import argparse
 import hashlib
 import json
-import os
 import shlex
 import shutil
 import subprocess
