@@ -76,16 +76,17 @@ def robustness(args, commands):
     with seed 0), each scored with `voxscreen eval`; returns the two markdown tables."""
     import pandas as pd
 
-    test = pd.read_csv(WORK / "heldout_test.csv")
-    clean = test[test["condition"] == "clean"]
-    real = clean[clean["label"] == "real"]
-    fake = clean[clean["label"] == "fake"].sample(n=len(real), random_state=0)
+    sys.path.insert(0, str(ROOT / "training"))
+    from degrade import clean_balanced
+
+    rows = clean_balanced(pd.read_csv(WORK / "heldout_test.csv"))
+    n_real = int((rows["label"] == "real").sum())
     sample = WORK / "heldout_test_robustness.csv"
-    pd.concat([real, fake]).to_csv(sample, index=False)
+    rows.to_csv(sample, index=False)
     parts = []
     for title, labels, out, extra in (
         ("demo-public (first 200 clips of labels.csv)", DEMO, "demo_public", ["--limit", "200"]),
-        (f"held-out speakers (all {len(real)} clean genuine clips of the test split, {len(fake)} clean synthetic "
+        (f"held-out speakers (all {n_real} clean genuine clips of the test split, {n_real} clean synthetic "
          "ones drawn with seed 0)", sample, "heldout_test", []),
     ):
         report = WORK / f"robustness_{out}.md"

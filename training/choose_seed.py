@@ -36,6 +36,8 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / "work"
+sys.path.insert(0, str(HERE))
+from degrade import clean_balanced  # noqa: E402
 # The degradations the choice averages over: the 11 codec, telephone-band, noise and gain conditions of
 # training/degrade.py (its two filter conditions came later and are not part of the criterion).
 SELECTION_CONDITIONS = ["mp3_32k", "mp3_128k", "aac_64k", "opus_16k", "opus_32k", "tel_g711",
@@ -46,14 +48,12 @@ def cal_labels(corpus: Path, out: Path) -> int:
     """Writes the selection set (every clean genuine `cal` clip, as many clean synthetic ones drawn with
     seed 0; absolute paths) to `out`; returns the number of genuine clips."""
     m = pd.read_csv(corpus / "manifest.csv")
-    clean = m[(m["split"] == "cal") & (m["condition"] == "clean")]
-    real = clean[clean["label"] == "real"]
-    fake = clean[clean["label"] == "fake"].sample(n=len(real), random_state=0)
-    rows = pd.concat([real, fake])[["file", "label", "generator", "family", "source", "condition"]].copy()
+    rows = clean_balanced(m[m["split"] == "cal"])[["file", "label", "generator", "family", "source",
+                                                     "condition"]].copy()
     rows["file"] = [str((corpus / f).resolve()) for f in rows["file"]]
     out.parent.mkdir(parents=True, exist_ok=True)
     rows.to_csv(out, index=False)
-    return len(real)
+    return int((rows["label"] == "real").sum())
 
 
 def run(cmd: list[str], log: Path) -> None:

@@ -76,6 +76,16 @@ CONDITIONS = [
 ]
 
 
+def clean_balanced(rows):
+    """The robustness sets' clips, from a pandas DataFrame with `label` and `condition` columns: every clean
+    genuine clip and as many clean synthetic ones, drawn with seed 0."""
+    import pandas as pd
+
+    clean = rows[rows["condition"] == "clean"]
+    real = clean[clean["label"] == "real"]
+    return pd.concat([real, clean[clean["label"] == "fake"].sample(n=len(real), random_state=0)])
+
+
 def read_labels(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(newline="") as f:
         reader = csv.DictReader(f)
