@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Why a 300 Hz high-pass makes the model flag genuine speech: two tables (training/README.md, "Which genuine
+clips the high-pass turns").
+
+    python training/highpass_check.py sources    # share of energy below 300 Hz, clean clips per source
+    python training/highpass_check.py voices     # test genuine clips, clean vs high-passed, per voice
+
+`voices` writes the high-passed copies (ffmpeg `highpass=f=300` twice, as degrade.py's highpass_300) to --out,
+screens both versions with the release binary (the model of models/, or --model) and compares them per voice
+(Asterisk prompt voices one by one, the shared set's speakers together).
+"""
+import argparse
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import soundfile as sf
+from scipy.signal import welch
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "training" / "work" / "corpus"
+
+
+def low_share_db(path):
+    """10·log10 of the share of a clip's 50–7800 Hz energy that lies below 300 Hz (Welch spectrum)."""
+    y, sr = sf.read(path, dtype="float64")
+    if y.ndim > 1:
+        y = y.mean(axis=1)
+    f, p = welch(y, sr, nperseg=1024)
+    band = (f >= 50) & (f <= 7800)
+    return 10 * np.log10(p[band & (f < 300)].sum() / p[band].sum() + 1e-12)
+
+
+def clean_clips():
+    m = pd.read_csv(CORPUS / "manifest_full.csv")
+    return m[m.condition == "clean"]
+
+
+def sources(_args):
+    m = clean_clips()
+    m = m.assign(low_db=[low_share_db(CORPUS / f) for f in m.file],
+                 group=m.generator.where(m.label == "fake", "human:" + m.source))
+    stats = m.groupby(["label", "group"]).low_db.describe(percentiles=[0.1, 0.5, 0.9])
+    print(stats[["count", "10%", "50%", "90%"]].round(1).to_string())
+
+
+def screen(binary, model, paths):
+    cmd = [binary, "screen", "--json", "--no-progress"] + (["--model", model] if model else []) + paths
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    return {r["path"]: r for r in map(json.loads, out.splitlines())}
+
+
+def voices(args):
+    m = clean_clips()
+    t = m[(m.label == "real") & (m.split == "test")].copy()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    t["clean"] = [str(CORPUS / f) for f in t.file]
+    t["filtered"] = [str(out / f.replace("/", "__")) for f in t.file]
+    for src, dst in zip(t.clean, t.filtered):
+        if not os.path.exists(dst):
+            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-af", "highpass=f=300,highpass=f=300",
+                            "-c:a", "pcm_s16le", dst], check=True)
+    clean = screen(args.binary, args.model, list(t.clean))
+    filtered = screen(args.binary, args.model, list(t.filtered))
+    rows = []
+    for r in t.itertuples():
+        c, h = clean[r.clean], filtered[r.filtered]
+        if c["probability_synthetic"] is None or h["probability_synthetic"] is None:
+            continue
+        windows = [w["probability_synthetic"] for w in h["timeline"] if w["speech"]]
+        rows.append(dict(voice=r.speaker if r.source == "asterisk" else "shared set",
+                         low_db=low_share_db(r.clean), p_clean=c["probability_synthetic"],
+                         p_filtered=h["probability_synthetic"],
+                         flagged_clean=c["verdict"] == "likely_synthetic",
+                         flagged_filtered=h["verdict"] == "likely_synthetic",
+                         windows_over_half=np.mean([p > 0.5 for p in windows if p is not None])))
+    d = pd.DataFrame(rows)
+    table = d.groupby("voice").agg(clips=("p_clean", "size"), low_db=("low_db", "mean"), p_clean=("p_clean", "mean"),
+                                   p_filtered=("p_filtered", "mean"), flagged_clean=("flagged_clean", "mean"),
+                                   flagged_filtered=("flagged_filtered", "mean"),
+                                   windows_over_half=("windows_over_half", "mean"))
+    print(table.round(2).to_string())
+    rise = d.p_filtered - d.p_clean
+    for name, sel in (("Asterisk", d.voice != "shared set"), ("shared set", d.voice == "shared set")):
+        print(f"{name}: Pearson(low_db, probability rise) = {np.corrcoef(d.low_db[sel], rise[sel])[0, 1]:.2f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("table", choices=("sources", "voices"))
+    ap.add_argument("--out", default="/tmp/voxscreen-highpass", help="where `voices` writes the filtered copies")
+    ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "voxscreen"))
+    ap.add_argument("--model", default="", help="model manifest (default: the binary's embedded model)")
+    args = ap.parse_args()
+    {"sources": sources, "voices": voices}[args.table](args)
+
+
+if __name__ == "__main__":
+    main()
