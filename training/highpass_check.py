@@ -4,6 +4,7 @@ clips the high-pass turns").
 
     python training/highpass_check.py sources    # share of energy below 300 Hz, clean clips per source
     python training/highpass_check.py voices     # test genuine clips, clean vs high-passed, per voice
+    python training/highpass_check.py natural    # cal/test genuine clips as recorded: flagged share by low band
 
 `voices` writes the high-passed copies (ffmpeg `highpass=f=300` twice, as degrade.py's highpass_300) to --out,
 screens both versions with the release binary (the model of models/, or --model) and compares them per voice
@@ -45,6 +46,32 @@ def sources(_args):
                  group=m.generator.where(m.label == "fake", "human:" + m.source))
     stats = m.groupby(["label", "group"]).low_db.describe(percentiles=[0.1, 0.5, 0.9])
     print(stats[["count", "10%", "50%", "90%"]].round(1).to_string())
+
+
+def low_to_mid_db(path):
+    """10·log10 of a clip's 60–200 Hz energy over its 300–3000 Hz energy (Welch spectrum)."""
+    y, sr = sf.read(path, dtype="float64")
+    if y.ndim > 1:
+        y = y.mean(axis=1)
+    f, p = welch(y, sr, nperseg=2048)
+    return 10 * np.log10(p[(f >= 60) & (f < 200)].sum() / p[(f >= 300) & (f < 3000)].sum() + 1e-15)
+
+
+def natural(args):
+    """Are genuine recordings that carry little low band as recorded flagged more often? (cal/test splits,
+    clean clips of the shared set and the prompts; the high-passed copies of `voices` for comparison.)"""
+    m = clean_clips()
+    g = m[(m.label == "real") & m.split.isin(["cal", "test"]) & m.source.isin(["genuine", "asterisk"])]
+    paths = [str(CORPUS / f) for f in g.file]
+    reports = screen(args.binary, args.model, paths)
+    d = pd.DataFrame([dict(ratio_db=low_to_mid_db(p), flagged=reports[p]["verdict"] == "likely_synthetic")
+                      for p in paths if reports[p]["probability_synthetic"] is not None])
+    d["band"] = pd.cut(d.ratio_db, [-200, -28, -20, -10, 0, 100])
+    print(d.groupby("band", observed=True).flagged.agg(["size", "mean"]).round(3).to_string())
+    filtered = sorted(Path(args.out).glob("*.wav"))
+    if filtered:
+        share = np.mean([low_to_mid_db(p) < -28 for p in filtered])
+        print(f"high-passed copies in {args.out} below -28 dB: {share:.3f} of {len(filtered)}")
 
 
 def screen(binary, model, paths):
@@ -91,12 +118,12 @@ def voices(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("table", choices=("sources", "voices"))
+    ap.add_argument("table", choices=("sources", "voices", "natural"))
     ap.add_argument("--out", default="/tmp/voxscreen-highpass", help="where `voices` writes the filtered copies")
     ap.add_argument("--binary", default=str(ROOT / "target" / "release" / "voxscreen"))
     ap.add_argument("--model", default="", help="model manifest (default: the binary's embedded model)")
     args = ap.parse_args()
-    {"sources": sources, "voices": voices}[args.table](args)
+    {"sources": sources, "voices": voices, "natural": natural}[args.table](args)
 
 
 if __name__ == "__main__":
