@@ -25,14 +25,24 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "training" / "work" / "corpus"
 
 
-def low_share_db(path):
-    """10·log10 of the share of a clip's 50–7800 Hz energy that lies below 300 Hz (Welch spectrum)."""
+def band_ratio_db(path, num, den, nperseg):
+    """10·log10 of a clip's energy in the band `num` over its energy in the band `den` ((low, high) Hz, half
+    open), from a Welch spectrum with `nperseg`-sample segments."""
     y, sr = sf.read(path, dtype="float64")
     if y.ndim > 1:
         y = y.mean(axis=1)
-    f, p = welch(y, sr, nperseg=1024)
-    band = (f >= 50) & (f <= 7800)
-    return 10 * np.log10(p[band & (f < 300)].sum() / p[band].sum() + 1e-12)
+    f, p = welch(y, sr, nperseg=nperseg)
+    return 10 * np.log10(p[(f >= num[0]) & (f < num[1])].sum() / p[(f >= den[0]) & (f < den[1])].sum() + 1e-15)
+
+
+def low_share_db(path):
+    """Share of a clip's 50–7800 Hz energy that lies below 300 Hz, in dB."""
+    return band_ratio_db(path, (50, 300), (50, 7800), 1024)
+
+
+def low_to_mid_db(path):
+    """A clip's 60–200 Hz energy over its 300–3000 Hz energy, in dB."""
+    return band_ratio_db(path, (60, 200), (300, 3000), 2048)
 
 
 def clean_clips():
@@ -46,15 +56,6 @@ def sources(_args):
                  group=m.generator.where(m.label == "fake", "human:" + m.source))
     stats = m.groupby(["label", "group"]).low_db.describe(percentiles=[0.1, 0.5, 0.9])
     print(stats[["count", "10%", "50%", "90%"]].round(1).to_string())
-
-
-def low_to_mid_db(path):
-    """10·log10 of a clip's 60–200 Hz energy over its 300–3000 Hz energy (Welch spectrum)."""
-    y, sr = sf.read(path, dtype="float64")
-    if y.ndim > 1:
-        y = y.mean(axis=1)
-    f, p = welch(y, sr, nperseg=2048)
-    return 10 * np.log10(p[(f >= 60) & (f < 200)].sum() / p[(f >= 300) & (f < 3000)].sum() + 1e-15)
 
 
 def natural(args):
