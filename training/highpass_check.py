@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
-"""Why a 300 Hz high-pass makes the model flag genuine speech: two tables (training/README.md, "Which genuine
+"""Why a 300 Hz high-pass makes the model flag genuine speech: three tables (training/README.md, "Which genuine
 clips the high-pass turns").
 
     python training/highpass_check.py sources    # share of energy below 300 Hz, clean clips per source
     python training/highpass_check.py voices     # test genuine clips, clean vs high-passed, per voice
     python training/highpass_check.py natural    # cal/test genuine clips as recorded: flagged share by low band
 
-`voices` writes the high-passed copies (ffmpeg `highpass=f=300` twice, as degrade.py's highpass_300) to --out,
+`voices` writes the high-passed copies (degrade.py's condition highpass_300) to --out,
 screens both versions with the release binary (the model of models/, or --model) and compares them per voice
 (Asterisk prompt voices one by one, the shared set's speakers together).
 """
 import argparse
 import json
-import os
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -88,10 +88,11 @@ def voices(args):
     out.mkdir(parents=True, exist_ok=True)
     t["clean"] = [str(CORPUS / f) for f in t.file]
     t["filtered"] = [str(out / f.replace("/", "__")) for f in t.file]
+    sys.path.insert(0, str(ROOT / "training"))
+    import degrade
+
     for src, dst in zip(t.clean, t.filtered):
-        if not os.path.exists(dst):
-            subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", src, "-af", "highpass=f=300,highpass=f=300",
-                            "-c:a", "pcm_s16le", dst], check=True)
+        degrade.degrade_one(src, "highpass_300", Path(dst), seed=0)
     clean = screen(args.binary, args.model, list(t.clean))
     filtered = screen(args.binary, args.model, list(t.filtered))
     rows = []
