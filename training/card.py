@@ -8,10 +8,15 @@ Runs the project's own evaluation command (`voxscreen eval --json`) on
   - ../shared/eval/demo-public (evaluation only: never used for training or thresholds),
   - optionally (--robustness) degraded copies of demo-public and of the held-out split
     written by training/degrade.py,
-then renders training/card_template.md into models/README.md. Scores are cached under
-training/work/cache/ keyed by the model's sha256, so a re-run with the same model is quick.
+then renders training/card_template.md into models/README.md and writes the manifest's
+`evaluation` block (per set: clips, EER, AUC, genuine false-positive rate, miss rate, share of
+synthetic clips caught, per-family rows, the command) and its `coverage` block (copied from
+training/coverage.json, the recipe's statement of what the model was trained on) into
+models/default.json: the report, the CLI's --help and the README read them from there. Scores are
+cached under training/work/cache/ keyed by the model's sha256, so a re-run with the same model is quick.
 
     python training/card.py [--binary target/release/voxscreen] [--robustness]
+    python training/card.py --manifest-only   # only the manifest blocks, from the sets present
 """
 import argparse
 import json
@@ -68,6 +73,48 @@ def group_table(report, include_overall=True):
             f"{pct(g['miss_rate'])} | {r['inconclusive']} / {r['not_applicable']} / {r['error']} | "
             f"{f['inconclusive']} / {f['not_applicable']} / {f['error']} |")
     return head + "\n".join(rows) + "\n"
+
+
+def rates(g):
+    """The headline numbers of one `voxscreen eval` group, as the manifest stores them."""
+    r, f = g["real"], g["fake"]
+    return {
+        "genuine_clips": r["clips"], "synthetic_clips": f["clips"],
+        "eer": g["eer"], "auc": g["auc"],
+        "genuine_false_positive_rate": g["false_positive_rate"],
+        "miss_rate": g["miss_rate"],
+        "synthetic_caught": f["likely_synthetic"] / f["scored"] if f["scored"] else None,
+    }
+
+
+def evaluation_entry(set_name, description, real_world, report, command):
+    """One set of the manifest's `evaluation` block: overall rates, per-family rows, the command."""
+    entry = {"set": set_name, "description": description, "real_world": real_world,
+             **rates(report["overall"])}
+    entry["by_family"] = [{"family": g["value"], **rates(g)} for g in report["groups"]
+                          if g["column"] == "family" and g["value"] != "real"]
+    entry["command"] = command
+    return entry
+
+
+DEMO_DESCRIPTION = ("../shared/eval/demo-public: clips from public speech-synthesis demo pages "
+                    "(neural vocoders, TTS; studio recordings as genuine speech), never used for "
+                    "training, calibration or thresholds")
+HELDOUT_DESCRIPTION = "held-out speakers of the training corpus (split test)"
+
+
+def write_manifest_blocks(evaluation):
+    """Writes `evaluation` (the sets measured now) and `coverage` (training/coverage.json) into
+    models/default.json, leaving every other key as it is."""
+    path = ROOT / "models" / "default.json"
+    manifest = json.loads(path.read_text())
+    coverage = json.loads((ROOT / "training" / "coverage.json").read_text())
+    if coverage.get("model_version") != manifest["version"]:
+        sys.exit(f"training/coverage.json describes model {coverage.get('model_version')}, "
+                 f"models/default.json is {manifest['version']}: update the coverage first")
+    manifest["evaluation"] = evaluation
+    manifest["coverage"] = {k: v for k, v in coverage.items() if k != "model_version"}
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 def robustness(args, commands):
@@ -131,10 +178,24 @@ def main():
                     help="also evaluate the degraded copies written by training/degrade.py")
     ap.add_argument("--degraded", default="/tmp/voxscreen-degraded",
                     help="where training/degrade.py wrote its copies")
+    ap.add_argument("--manifest-only", action="store_true",
+                    help="only measure demo-public (and the held-out split when its labels exist) "
+                         "and write the manifest blocks; the card is left as it is")
     args = ap.parse_args()
     manifest = json.loads((ROOT / "models" / "default.json").read_text())
     values = {}
     commands = []
+
+    if args.manifest_only:
+        evaluation = []
+        if (WORK / "heldout_test.csv").exists():
+            test, cmd = run_eval(args.binary, WORK / "heldout_test.csv", "heldout_test", by=["family", "source"])
+            evaluation.append(evaluation_entry("heldout-speakers", HELDOUT_DESCRIPTION, False, test, cmd))
+        demo, cmd = run_eval(args.binary, DEMO, "demo_public", by=["family", "language"])
+        evaluation.append(evaluation_entry("demo-public", DEMO_DESCRIPTION, True, demo, cmd))
+        write_manifest_blocks(evaluation)
+        print(f"wrote the evaluation and coverage blocks of models/default.json ({len(evaluation)} sets)")
+        return 0
 
     test, cmd = run_eval(args.binary, WORK / "heldout_test.csv", "heldout_test", by=["family", "source"])
     commands.append(cmd)
@@ -175,6 +236,10 @@ def main():
         epochs=tr.get("epochs", "–"), train_command=tr.get("command", "–"),
         commands="\n".join(f"    {c}" for c in commands),
     )
+    write_manifest_blocks([
+        evaluation_entry("heldout-speakers", HELDOUT_DESCRIPTION, False, test, commands[0]),
+        evaluation_entry("demo-public", DEMO_DESCRIPTION, True, demo, commands[2]),
+    ])
     template = string.Template((ROOT / "training" / "card_template.md").read_text())
     (ROOT / "models" / "README.md").write_text(template.substitute(values))
     print(f"wrote models/README.md (demo-public EER {values['demo_eer']}, genuine FPR {values['demo_fpr']})")
