@@ -223,7 +223,8 @@ def _screen_part(
         with fs.open(name, "rb") as f:
             done = pq.ParquetFile(f)
             if (done.schema_arrow.metadata or {}).get(INPUTS_KEY) == digest:
-                return done.read().to_pandas()
+                # Parquet brings text back as "string"; the frame's own dtypes are restored.
+                return done.read().to_pandas().astype(_many_frame([]).dtypes.to_dict())
     frame = screen_partition(paths, model=model, storage_options=storage_options)
     table = pa.Table.from_pandas(frame, preserve_index=True)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), INPUTS_KEY: digest})
