@@ -1,10 +1,10 @@
 """voxscreen on Dask: screen an archive on a dask.distributed cluster (``pip install voxscreen[dask]``).
 
->>> from distributed import Client
->>> import voxscreen.dask
->>> client = Client(voxscreen.dask.local_cluster())                # or a cluster's scheduler  # doctest: +SKIP
+>>> from distributed import Client                                   # doctest: +SKIP
+>>> import voxscreen.dask                                             # doctest: +SKIP
+>>> client = Client(voxscreen.dask.local_cluster())  # or Client("tcp://scheduler:8786")  # doctest: +SKIP
 >>> df = voxscreen.dask.screen(["s3://bucket/a.mp3", "/data/b.wav"])  # doctest: +SKIP
->>> df.compute()                                    # the columns of voxscreen.screen_many  # doctest: +SKIP
+>>> df.compute()                  # the columns of voxscreen.screen_many  # doctest: +SKIP
 
 Each partition is one task running :func:`voxscreen.partition.screen_partition`: the worker
 process reads its files through fsspec and screens them with its own :class:`voxscreen.Screener`,
@@ -189,12 +189,11 @@ def _partitions(paths: Paths, size: int) -> Tuple[List[Any], Optional[Tuple[Any,
         return [dask.delayed(pd.Series)(part, dtype=object) for part in paths.to_delayed()], None
     names = _paths_list(paths)
     starts = range(0, len(names), size) if names else range(1)
-    parts = [
-        pd.Series(names[i : i + size], index=pd.RangeIndex(i, i + len(names[i : i + size])), dtype=object)
-        for i in starts
-    ]
-    divisions = tuple(starts) + (max(len(names) - 1, 0),)
-    return parts, divisions
+    parts = []
+    for start in starts:
+        chunk = names[start : start + size]
+        parts.append(pd.Series(chunk, index=pd.RangeIndex(start, start + len(chunk)), dtype=object))
+    return parts, tuple(starts) + (max(len(names) - 1, 0),)
 
 
 def _inputs_sha256(paths: List[str], model: Dict[str, str]) -> bytes:
