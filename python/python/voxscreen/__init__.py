@@ -249,42 +249,35 @@ def _many_row(report: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-_NUMERIC_COLUMNS = {
+_FLOAT_COLUMNS = (
     "probability_synthetic",
     "longest_synthetic_run_s",
     "longest_synthetic_run_start_s",
     "longest_synthetic_run_end_s",
     "duration_s",
     "effective_bandwidth_hz",
-    "sample_rate",
-    "channels",
-}
+)
+_INT_COLUMNS = ("sample_rate", "channels")
 
 
 def _many_frame(reports: List[Dict[str, Any]]):
     """The DataFrame of :func:`screen_many` for reports (one implementation for every caller).
 
-    Column dtypes do not depend on the values: text columns get pandas' default string dtype
-    (``object`` before pandas 3, ``str`` from 3), even when all of a column is missing.
+    Column dtypes do not depend on the values: float64, nullable Int64, and for text pandas'
+    default string dtype (``object`` before pandas 3, ``str`` from 3), even when all of a
+    column is missing.
     """
     import pandas as pd
 
     frame = pd.DataFrame([_many_row(r) for r in reports], columns=MANY_COLUMNS)
     text = pd.Series(["text"]).dtype
     for column in MANY_COLUMNS:
-        if column not in _NUMERIC_COLUMNS:
+        if column in _FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        elif column in _INT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+        else:
             frame[column] = frame[column].astype(text)
-    for column in (
-        "probability_synthetic",
-        "longest_synthetic_run_s",
-        "longest_synthetic_run_start_s",
-        "longest_synthetic_run_end_s",
-        "duration_s",
-        "effective_bandwidth_hz",
-    ):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    for column in ("sample_rate", "channels"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
     return frame
 
 
