@@ -638,10 +638,10 @@ fn eval_report(
     model: &str,
 ) -> PyResult<String> {
     let opts = eval_options(py, by, c_miss, c_fa, p_spoof)?;
-    let results: Vec<voxscreen::eval::ClipResult> = serde_json::from_str(results)
-        .map_err(|e| input_error(py, format!("bad results: {e}")))?;
-    let model: voxscreen::report::ModelInfo = serde_json::from_str(model)
-        .map_err(|e| input_error(py, format!("bad model info: {e}")))?;
+    let results: Vec<voxscreen::eval::ClipResult> =
+        serde_json::from_str(results).map_err(|e| input_error(py, format!("bad results: {e}")))?;
+    let model: voxscreen::report::ModelInfo =
+        serde_json::from_str(model).map_err(|e| input_error(py, format!("bad model info: {e}")))?;
     let report = run_detached(py, move || {
         let set = voxscreen::eval::load_labels(&labels, &label_options(root, ext))?;
         voxscreen::eval::evaluate(&set, &results, &model, &opts)
