@@ -1163,20 +1163,16 @@ pub struct RunOutput {
     pub report: EvalReport,
 }
 
-/// The whole evaluation (`voxscreen eval`, `voxscreen.evaluate`): reads the labels, checks them
-/// before screening anything (both classes present, grouping columns exist, at least one file
-/// exists), screens every file not in the cache on all cores, and computes the report.
-/// `on_plan(reused, to_screen)` is called once before screening; `on_done` after each file.
-pub fn run(
-    screener: &crate::Screener,
+/// Reads the labels and checks them before anything is screened: both classes present, every
+/// grouping column in `by` exists, at least one listed file exists.
+pub fn load_checked_labels(
     labels_path: &Path,
-    opts: &RunOptions,
-    on_plan: &mut dyn FnMut(usize, usize),
-    on_done: &(dyn Fn(&Report) + Sync),
-) -> Result<RunOutput> {
-    let labels = load_labels(labels_path, &opts.labels)?;
+    opts: &LabelOptions,
+    by: &[String],
+) -> Result<LabelSet> {
+    let labels = load_labels(labels_path, opts)?;
     labels.check_both_classes()?;
-    for column in &opts.eval.by {
+    for column in by {
         labels.column_index(column)?;
     }
     let missing = labels.missing_files();
@@ -1188,6 +1184,21 @@ pub fn run(
             missing[0].display(),
         )));
     }
+    Ok(labels)
+}
+
+/// The whole evaluation (`voxscreen eval`, `voxscreen.evaluate`): reads the labels, checks them
+/// before screening anything (both classes present, grouping columns exist, at least one file
+/// exists), screens every file not in the cache on all cores, and computes the report.
+/// `on_plan(reused, to_screen)` is called once before screening; `on_done` after each file.
+pub fn run(
+    screener: &crate::Screener,
+    labels_path: &Path,
+    opts: &RunOptions,
+    on_plan: &mut dyn FnMut(usize, usize),
+    on_done: &(dyn Fn(&Report) + Sync),
+) -> Result<RunOutput> {
+    let labels = load_checked_labels(labels_path, &opts.labels, &opts.eval.by)?;
     let model = screener.model_info().clone();
     let mut cache = match &opts.cache {
         Some(p) => Some(ScoreCache::open(p, &model.sha256)?),

@@ -138,6 +138,23 @@ impl Screener {
         }
     }
 
+    /// Screens the bytes of a file read from `name` (reported as its path, its extension the
+    /// format hint) and files any failure, a panic included, as an error report, as
+    /// [`Screener::report_for_path`] does for a path.
+    pub fn report_for_bytes(&self, bytes: &[u8], name: &str) -> Report {
+        let screened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.screen_bytes(bytes, Some(name))
+        }));
+        match screened {
+            Ok(Ok(report)) => report,
+            Ok(Err(e)) => self.error_report(Some(name.to_string()), &e),
+            Err(_) => self.error_report(
+                Some(name.to_string()),
+                &Error::Decode("internal error (panic) while screening this file".into()),
+            ),
+        }
+    }
+
     /// Screens every path on `threads` worker threads (0 = all cores). Reports come back in
     /// input order, failures as error reports; `on_done` is called as each file finishes.
     pub fn screen_many(

@@ -156,6 +156,24 @@ fn same_input_gives_the_same_json_with_one_or_many_threads() {
     assert!(one.iter().all(|j| j.contains("\"error\":null")));
 }
 
+#[test]
+fn bytes_read_elsewhere_give_the_report_of_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clip.wav");
+    std::fs::write(&path, common::wav_i16(16000, &voiced(3.0, 16000, 3))).unwrap();
+    let screener = dev_screener();
+    let name = path.display().to_string();
+    let bytes = std::fs::read(&path).unwrap();
+    assert_eq!(
+        screener.report_for_bytes(&bytes, &name),
+        screener.report_for_path(&path)
+    );
+    let broken = screener.report_for_bytes(b"not audio", "s3://bucket/broken.mp3");
+    assert_eq!(broken.path.as_deref(), Some("s3://bucket/broken.mp3"));
+    assert_eq!(broken.error.unwrap().kind, "unsupported_format");
+    assert!(broken.verdict.is_none());
+}
+
 /// A steady tone (scores low with the dev model), with `burst_s` of on/off noise bursts (scores
 /// high) spliced into the middle: the clip mean stays below the synthetic threshold, but the
 /// longest run finds the splice and the run rule makes the clip `likely_synthetic`.

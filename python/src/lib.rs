@@ -504,6 +504,20 @@ impl PyScreener {
         serde_json::to_string(&reports).map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
+    /// Screens the bytes of an encoded file read from `name` (reported as its path; its
+    /// extension is the format hint). Returns the report as JSON text; a failure is an error
+    /// report, never an exception.
+    fn report_for_bytes(&self, py: Python<'_>, bytes: &[u8], name: &str) -> PyResult<String> {
+        let screener = &self.inner;
+        let report = py.detach(|| screener.report_for_bytes(bytes, name));
+        report_json(&report)
+    }
+
+    /// The largest input accepted, in bytes (larger files are `limit_exceeded` errors).
+    fn max_file_size(&self) -> u64 {
+        self.inner.limits().max_file_size
+    }
+
     /// Runs the evaluation of `voxscreen eval` on a labels CSV or ASVspoof protocol and returns
     /// its JSON document. `on_done()` is called (with the GIL) as each file finishes.
     #[pyo3(signature = (labels, by=Vec::new(), cache=None, threads=0, root=None, ext="flac".to_string(), c_miss=1.0, c_fa=10.0, p_spoof=0.05, on_done=None))]
@@ -522,19 +536,9 @@ impl PyScreener {
         p_spoof: f64,
         on_done: Option<Py<PyAny>>,
     ) -> PyResult<String> {
-        let dcf = voxscreen::metrics::DcfParams {
-            c_miss,
-            c_fa,
-            p_spoof,
-        };
-        dcf.validate().map_err(|e| input_error(py, e))?;
         let opts = voxscreen::eval::RunOptions {
-            labels: voxscreen::eval::LabelOptions {
-                root,
-                ext,
-                ..Default::default()
-            },
-            eval: voxscreen::eval::EvalOptions { by, dcf },
+            labels: label_options(root, ext),
+            eval: eval_options(py, by, c_miss, c_fa, p_spoof)?,
             cache,
             threads,
         };
@@ -567,6 +571,84 @@ impl PyScreener {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Evaluation of results screened elsewhere (voxscreen.dask.evaluate)
+
+fn label_options(root: Option<PathBuf>, ext: String) -> voxscreen::eval::LabelOptions {
+    voxscreen::eval::LabelOptions {
+        root,
+        ext,
+        ..Default::default()
+    }
+}
+
+fn eval_options(
+    py: Python<'_>,
+    by: Vec<String>,
+    c_miss: f64,
+    c_fa: f64,
+    p_spoof: f64,
+) -> PyResult<voxscreen::eval::EvalOptions> {
+    let dcf = voxscreen::metrics::DcfParams {
+        c_miss,
+        c_fa,
+        p_spoof,
+    };
+    dcf.validate().map_err(|e| input_error(py, e))?;
+    Ok(voxscreen::eval::EvalOptions { by, dcf })
+}
+
+/// Reads a labels file as `voxscreen eval` does and runs its checks before screening; returns
+/// the files to screen, in label order.
+#[pyfunction]
+#[pyo3(signature = (labels, by, root, ext))]
+fn eval_files(
+    py: Python<'_>,
+    labels: PathBuf,
+    by: Vec<String>,
+    root: Option<PathBuf>,
+    ext: String,
+) -> PyResult<Vec<String>> {
+    run_detached(py, move || {
+        let set = voxscreen::eval::load_checked_labels(&labels, &label_options(root, ext), &by)?;
+        Ok(set
+            .clips
+            .iter()
+            .map(|c| c.path.display().to_string())
+            .collect())
+    })
+}
+
+/// The `voxscreen eval` JSON document for a labels file and `results`, a JSON array holding one
+/// `{verdict, probability_synthetic, error_kind}` per file of [`eval_files`], screened by
+/// `model` (JSON `{name, version, sha256}`).
+#[pyfunction]
+#[pyo3(signature = (labels, by, root, ext, c_miss, c_fa, p_spoof, results, model))]
+#[allow(clippy::too_many_arguments)]
+fn eval_report(
+    py: Python<'_>,
+    labels: PathBuf,
+    by: Vec<String>,
+    root: Option<PathBuf>,
+    ext: String,
+    c_miss: f64,
+    c_fa: f64,
+    p_spoof: f64,
+    results: &str,
+    model: &str,
+) -> PyResult<String> {
+    let opts = eval_options(py, by, c_miss, c_fa, p_spoof)?;
+    let results: Vec<voxscreen::eval::ClipResult> =
+        serde_json::from_str(results).map_err(|e| input_error(py, format!("bad results: {e}")))?;
+    let model: voxscreen::report::ModelInfo =
+        serde_json::from_str(model).map_err(|e| input_error(py, format!("bad model info: {e}")))?;
+    let report = run_detached(py, move || {
+        let set = voxscreen::eval::load_labels(&labels, &label_options(root, ext))?;
+        voxscreen::eval::evaluate(&set, &results, &model, &opts)
+    })?;
+    serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
+}
+
 #[pymodule]
 fn _voxscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScreener>()?;
@@ -577,5 +659,7 @@ fn _voxscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(csv_columns, m)?)?;
     m.add_function(wrap_pyfunction!(manifest_json, m)?)?;
     m.add_function(wrap_pyfunction!(features, m)?)?;
+    m.add_function(wrap_pyfunction!(eval_files, m)?)?;
+    m.add_function(wrap_pyfunction!(eval_report, m)?)?;
     Ok(())
 }

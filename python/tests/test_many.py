@@ -41,6 +41,14 @@ def test_screen_many_columns_and_error_rows(clips):
     assert df.loc[2, "sample_rate"] == 44100
 
 
+def test_screen_many_dtypes_do_not_depend_on_values(clips):
+    ok = voxscreen.screen_many([clips["mono16k"]], progress=False)
+    failed = voxscreen.screen_many([clips["missing"]], progress=False)
+    empty = voxscreen.screen_many([], progress=False)
+    assert ok.dtypes.to_dict() == failed.dtypes.to_dict() == empty.dtypes.to_dict()
+    assert failed["reason"].isna().all() and failed["codec"].isna().all()
+
+
 def test_screen_many_matches_screen(clips, screener):
     paths = [clips["mono16k"], clips["mono44k"], clips["stereo48k"], clips["short"]]
     df = screener.screen_many(paths, threads=2, progress=False)

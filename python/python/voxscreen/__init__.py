@@ -249,22 +249,41 @@ def _many_row(report: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+_FLOAT_COLUMNS = (
+    "probability_synthetic",
+    "longest_synthetic_run_s",
+    "longest_synthetic_run_start_s",
+    "longest_synthetic_run_end_s",
+    "duration_s",
+    "effective_bandwidth_hz",
+)
+_INT_COLUMNS = ("sample_rate", "channels")
+
+
 def _many_frame(reports: List[Dict[str, Any]]):
+    """The DataFrame of :func:`screen_many` for reports (one implementation for every caller).
+
+    Column dtypes do not depend on the values: float64, nullable Int64, and for text pandas'
+    default string dtype (``object`` before pandas 3, ``str`` from 3), even when all of a
+    column is missing.
+    """
     import pandas as pd
 
     frame = pd.DataFrame([_many_row(r) for r in reports], columns=MANY_COLUMNS)
-    for column in (
-        "probability_synthetic",
-        "longest_synthetic_run_s",
-        "longest_synthetic_run_start_s",
-        "longest_synthetic_run_end_s",
-        "duration_s",
-        "effective_bandwidth_hz",
-    ):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    for column in ("sample_rate", "channels"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    text = pd.Series(["text"]).dtype
+    for column in MANY_COLUMNS:
+        if column in _FLOAT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        elif column in _INT_COLUMNS:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+        else:
+            frame[column] = frame[column].astype(text)
     return frame
+
+
+_created_lock = threading.Lock()
+#: Screeners created in this process (each loads the model; see voxscreen.dask.worker_stats).
+_screeners_created = 0
 
 
 def _paths_list(paths: Iterable[Union[str, "os.PathLike[str]"]]) -> List[str]:
@@ -293,9 +312,12 @@ class Screener:
     """
 
     def __init__(self, model_path: Union[str, "os.PathLike[str]", None] = None) -> None:
+        global _screeners_created
         path = os.fspath(model_path) if model_path is not None else None
         self._native = _native._Screener(path, _ort_library())
         self._model: Dict[str, str] = json.loads(self._native.model_info())
+        with _created_lock:
+            _screeners_created += 1
 
     @property
     def model(self) -> Dict[str, str]:
