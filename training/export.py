@@ -168,6 +168,10 @@ def main():
     ap.add_argument("--work", default=os.path.join(HERE, "work"))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--command", default=COMMAND, help="recipe recorded in default.json training.command")
+    ap.add_argument("--cal-splits", default="cal",
+                    help="comma-separated feature splits that calibration and thresholds are fitted on "
+                         "(e.g. cal,dev: the old corpus's cal speakers and the demo-page dev pages)")
+    ap.add_argument("--version", default=MODEL_VERSION, help="model version written into the manifest")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     os.makedirs(a.models, exist_ok=True)
@@ -196,8 +200,9 @@ def main():
     assert list(inp.shape[1:]) == [n_rows, n_frames], inp.shape
     print(f"[export] onnx io: {inp.name} {inp.shape} {inp.type} -> {outp.name} {outp.shape} {outp.type}")
 
-    # equivalence check on real cal windows (plus a batch of 1)
-    idx_c, Wc, Sc, _ = load_split(a.features, "cal")
+    cal_splits = [s for s in a.cal_splits.split(",") if s]
+    # equivalence check on real calibration windows (plus a batch of 1)
+    idx_c, Wc, Sc, _ = load_split(a.features, cal_splits[0])
     assert Wc.shape[1:] == (n_rows, n_frames), f"features {Wc.shape[1:]} do not fit the model ({n_rows}, {n_frames})"
     xb = np.asarray(Wc[np.nonzero(Sc)[0][:64]], dtype=np.float32)
     with torch.no_grad():
@@ -221,14 +226,17 @@ def main():
     for split in ("cal", "test", "unseen"):
         if os.path.exists(os.path.join(a.features, f"{split}_index.csv")):
             scored[split] = score_split(sess, a.features, split)
-    cal, cal_win = scored["cal"]
+    parts = [scored[s] if s in scored else score_split(sess, a.features, s) for s in cal_splits]
+    cal = pd.concat([p[0] for p in parts], ignore_index=True)
+    cal_win = [w for p in parts for w in p[1]]
+    cal_name = "+".join(cal_splits)
     ok = cal["clip_logit"].notna().to_numpy()
     n_nospeech = int((~ok).sum())
     cl, cy = cal["clip_logit"].to_numpy()[ok], cal["y"].to_numpy()[ok]
     n_g, n_s = int((cy == 0).sum()), int((cy == 1).sum())
     assert n_g > 0 and n_s > 0, "cal split needs both classes"
     A, B, conv = fit_platt(cl, cy)
-    print(f"[export] Platt on cal ({n_g} genuine, {n_s} synthetic clips, {n_nospeech} without speech left out): "
+    print(f"[export] Platt on {cal_name} ({n_g} genuine, {n_s} synthetic clips, {n_nospeech} without speech left out): "
           f"a={A:.5f} b={B:.5f} converged={conv}", flush=True)
     p = sigmoid(A * cl + B)
     pg, ps = np.sort(p[cy == 0])[::-1], np.sort(p[cy == 1])
@@ -305,7 +313,7 @@ def main():
             out[gname] = {"n": int(len(s1)), "eer_percent": roc_eer(s1, reals)[0], "auc": auc(s1, reals)}
         return out
 
-    summary["splits"]["cal"] = metrics(cal, "cal")
+    summary["splits"][cal_name] = metrics(cal, cal_name)
     if "test" in scored:
         test = scored["test"][0]
         summary["splits"]["test"] = metrics(test, "test")
@@ -325,7 +333,7 @@ def main():
     hist_path = os.path.join(os.path.dirname(a.ckpt), "history.json")
     hist = json.load(open(hist_path)) if os.path.exists(hist_path) else {}
     train_minutes = round(float(hist.get("train_seconds", ck["state"].get("train_seconds", 0.0))) / 60.0, 2)
-    src = (f"cal split clip-level calibrated probabilities (clip = mean speech-window logit), {n_g} genuine / "
+    src = (f"{cal_name} split clip-level calibrated probabilities (clip = mean speech-window logit), {n_g} genuine / "
            f"{n_s} synthetic clips: likely_synthetic = smallest threshold with <= 5% of genuine clips at or above "
            f"(cal FPR {fpr_syn:.4f}); likely_genuine = largest threshold with <= 10% of synthetic clips at or below "
            f"(cal {fnr_gen:.4f}); min_synthetic_run_s = shortest run (end of last - start of first window) of "
@@ -336,13 +344,13 @@ def main():
         src += " " + note + "."
     manifest = {
         "name": "voxscreen-lcnn-" + {"log_spectrogram": "lps"}.get(fe["kind"], fe["kind"]),
-        "version": MODEL_VERSION, "onnx": "default.onnx", "sha256": sha256_file(onnx_path),
+        "version": a.version, "onnx": "default.onnx", "sha256": sha256_file(onnx_path),
         "sample_rate": 16000, "window_s": WINDOW_S, "hop_s": HOP_S, "min_speech_s": 1.0,
         "features": fe,
         "input_name": "features", "output_name": "logit",
         "output": "per-window logit of synthetic speech; calibrated probability = sigmoid(a*logit + b)",
         "calibration": {"method": "platt", "a": A, "b": B,
-                        "fitted_on": f"split cal, {n_g} genuine and {n_s} synthetic clips (clip logit = mean of "
+                        "fitted_on": f"split {cal_name}, {n_g} genuine and {n_s} synthetic clips (clip logit = mean of "
                                      f"speech-window logits, class-balanced), corpus manifest sha256 {man_sha}"},
         "thresholds": {"likely_synthetic": t_syn, "likely_genuine": t_gen, "min_synthetic_run_s": run_s,
                        "target_false_positive_rate": TARGET_FPR, "source": src},

@@ -142,8 +142,8 @@ def sampling_weights(idx, clip_of, group, y, neural_share):
     of the synthetic draws (if present)."""
     w = 1.0 / np.sqrt(np.bincount(group)[group])
     neural = (np.isin(idx["generator"].to_numpy(), NEURAL_GENERATORS) | is_demopage(idx))[clip_of] & (y == 1)
-    if neural.any() and neural_share > 0:
-        other = (y == 1) & ~neural
+    other = (y == 1) & ~neural
+    if neural.any() and other.any() and neural_share > 0:
         w[neural] *= neural_share / w[neural].sum()
         w[other] *= (1.0 - neural_share) / w[other].sum()
     return normalise_per_class(w, y)
