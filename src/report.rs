@@ -224,7 +224,10 @@ impl EnvelopeBuilder {
     /// Merges neighbouring pairs: half as many blocks, each twice as long.
     fn halve(&mut self) {
         let merge = |v: &mut Vec<f32>, f: fn(f32, f32) -> f32| {
-            let merged: Vec<f32> = v.chunks(2).map(|c| c.iter().copied().fold(c[0], f)).collect();
+            let merged: Vec<f32> = v
+                .chunks(2)
+                .map(|c| c.iter().copied().fold(c[0], f))
+                .collect();
             *v = merged;
         };
         merge(&mut self.min, f32::min);

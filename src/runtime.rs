@@ -94,7 +94,10 @@ fn python_package_dir(python: &Path) -> Option<PathBuf> {
 /// `.venv/lib/python*/site-packages/onnxruntime/capi` of every `.venv` in a folder holding the
 /// running executable (nearest first): `target/release/voxscreen` finds the project's `.venv`.
 fn executable_venv_dirs() -> Vec<PathBuf> {
-    let Some(exe) = std::env::current_exe().ok().and_then(|e| e.canonicalize().ok()) else {
+    let Some(exe) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.canonicalize().ok())
+    else {
         return Vec::new();
     };
     exe.ancestors()

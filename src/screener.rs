@@ -75,7 +75,11 @@ impl Screener {
     /// Screens an audio or video file.
     pub fn screen_path(&self, path: &Path) -> Result<Report> {
         let identity = file_identity(path, &self.limits)?;
-        self.screen(Input::Path(path), Some(path.display().to_string()), identity)
+        self.screen(
+            Input::Path(path),
+            Some(path.display().to_string()),
+            identity,
+        )
     }
 
     /// Screens the bytes of an encoded file; `name` (a path or file name) is reported and its

@@ -148,7 +148,9 @@ mod tests {
     fn wrap_keeps_width_and_words() {
         let text = "one two three four five six seven eight nine ten eleven twelve";
         let wrapped = wrap(text, 20, "  ");
-        assert!(wrapped.lines().all(|l| l.len() <= 20 && l.starts_with("  ")));
+        assert!(wrapped
+            .lines()
+            .all(|l| l.len() <= 20 && l.starts_with("  ")));
         assert_eq!(
             wrapped.split_whitespace().collect::<Vec<_>>(),
             text.split_whitespace().collect::<Vec<_>>()

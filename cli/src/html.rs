@@ -87,7 +87,8 @@ pub fn clip_fragment(
 ) -> Result<String, RenderError> {
     let card = ClipCard::new(report, manifest, screened_at);
     let template = environment().get_template("card.html")?;
-    Ok(template.render(minijinja::context! { card => Value::from(Serde(&card)), standalone => true })?)
+    Ok(template
+        .render(minijinja::context! { card => Value::from(Serde(&card)), standalone => true })?)
 }
 
 /// One row of a batch's `index.html`.
@@ -156,7 +157,11 @@ fn flag_list(flags: &[Flag]) -> String {
     if flags.is_empty() {
         "-".into()
     } else {
-        flags.iter().map(Flag::as_str).collect::<Vec<_>>().join(", ")
+        flags
+            .iter()
+            .map(Flag::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -233,8 +238,7 @@ struct FlagView {
 impl ClipCard {
     fn new(report: &Report, manifest: Option<&Manifest>, screened_at: Option<&str>) -> ClipCard {
         // Coverage and rates belong to one model: show them only for the model that screened.
-        let manifest = manifest
-            .filter(|m| m.sha256.eq_ignore_ascii_case(&report.model.sha256));
+        let manifest = manifest.filter(|m| m.sha256.eq_ignore_ascii_case(&report.model.sha256));
         let (verdict, class) = verdict_key(report);
         let (symbol, headline, explanation) = verdict_words(report, manifest);
         let sets = manifest.map(set_views).unwrap_or_default();
@@ -247,9 +251,7 @@ impl ClipCard {
             headline,
             explanation,
             not_meaning,
-            probability: report
-                .probability_synthetic
-                .map(|p| format!("{p:.3}")),
+            probability: report.probability_synthetic.map(|p| format!("{p:.3}")),
             thresholds: manifest.map(|m| {
                 format!(
                     "likely_synthetic at or above {:.3}, likely_genuine at or below {:.3}; a run \
@@ -277,12 +279,14 @@ impl ClipCard {
                     report.model.name, report.model.version, report.model.sha256
                 )
             }),
-            coverage: manifest.and_then(|m| m.coverage.as_ref()).map(|c| CoverageView {
-                languages: describe::languages(c),
-                sources: c.genuine_sources.clone(),
-                families: c.generator_families.clone(),
-                not_covered: c.not_covered.clone(),
-            }),
+            coverage: manifest
+                .and_then(|m| m.coverage.as_ref())
+                .map(|c| CoverageView {
+                    languages: describe::languages(c),
+                    sources: c.genuine_sources.clone(),
+                    families: c.generator_families.clone(),
+                    not_covered: c.not_covered.clone(),
+                }),
             sets,
             chart: manifest.and_then(|m| Chart::new(report, m)),
             flags: report.flags.iter().map(|f| flag_view(*f, report)).collect(),
@@ -292,10 +296,7 @@ impl ClipCard {
 }
 
 /// Symbol, headline and one explaining paragraph for the verdict.
-fn verdict_words(
-    report: &Report,
-    manifest: Option<&Manifest>,
-) -> (&'static str, String, String) {
+fn verdict_words(report: &Report, manifest: Option<&Manifest>) -> (&'static str, String, String) {
     if let Some(err) = &report.error {
         return (
             "✕",
@@ -321,12 +322,17 @@ fn verdict_words(
                 ),
                 _ => String::new(),
             };
+            let probability = if by_run.is_empty() {
+                format!(": probability {p:.3}.")
+            } else {
+                ".".to_string()
+            };
             (
                 "▲",
                 "Likely synthetic speech".into(),
                 format!(
                     "The model found signs of synthetic (machine-generated) speech in this \
-                     recording: probability {p:.3}.{by_run} The timeline below shows where."
+                     recording{probability}{by_run} The timeline below shows where."
                 ),
             )
         }
@@ -501,8 +507,14 @@ fn identity(report: &Report, screened_at: Option<&str>) -> Vec<(String, String)>
         report.sha256.clone().unwrap_or_else(|| "unknown".into()),
     );
     if let Some(a) = &report.audio {
-        add("Container / codec", format!("{} / {}", a.container, a.codec));
-        add("Duration", format!("{} ({:.3} s)", clock(a.duration_s), a.duration_s));
+        add(
+            "Container / codec",
+            format!("{} / {}", a.container, a.codec),
+        );
+        add(
+            "Duration",
+            format!("{} ({:.3} s)", clock(a.duration_s), a.duration_s),
+        );
         add("Sample rate", format!("{} Hz", a.sample_rate));
         add("Channels", a.channels.to_string());
         add(

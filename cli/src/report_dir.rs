@@ -115,8 +115,14 @@ mod tests {
             page_name(1, &report(Some("-"), None)),
             "0001-stdin-nosha256.html"
         );
-        assert_eq!(page_name(12345, &report(Some("..."), None)), "12345-clip-nosha256.html");
-        assert_eq!(page_name(2, &report(None, Some(sha))), "0002-memory-0123456789ab.html");
+        assert_eq!(
+            page_name(12345, &report(Some("..."), None)),
+            "12345-clip-nosha256.html"
+        );
+        assert_eq!(
+            page_name(2, &report(None, Some(sha))),
+            "0002-memory-0123456789ab.html"
+        );
         let long = "x".repeat(300) + ".wav";
         assert!(page_name(3, &report(Some(&long), None)).len() < 80);
     }

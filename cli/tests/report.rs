@@ -51,7 +51,7 @@ fn gated_tone(seconds: f64, rate: u32, on_s: f64) -> Vec<i16> {
     (0..(seconds * rate as f64) as usize)
         .map(|i| {
             let t = i as f64 / rate as f64;
-            if (t / on_s) as u64 % 2 == 0 {
+            if ((t / on_s) as u64).is_multiple_of(2) {
                 ((t * 2.0 * std::f64::consts::PI * 200.0).sin() * 8000.0) as i16
             } else {
                 0
@@ -92,7 +92,9 @@ fn pages(dir: &Path) -> Vec<PathBuf> {
 /// What every page must respect: self-contained, no script, no network.
 fn assert_self_contained(html: &str, what: &str) {
     let lower = html.to_ascii_lowercase();
-    for banned in ["<script", "http://", "https://", "url(", "@import", "<link", "<iframe"] {
+    for banned in [
+        "<script", "http://", "https://", "url(", "@import", "<link", "<iframe",
+    ] {
         assert!(!lower.contains(banned), "{what} holds {banned}");
     }
     assert!(lower.starts_with("<!doctype html>"), "{what}");
@@ -103,8 +105,16 @@ fn pages_are_named_indexed_and_self_contained() {
     let dir = tempfile::tempdir().unwrap();
     let clips = dir.path().join("clips");
     std::fs::create_dir(&clips).unwrap();
-    std::fs::write(clips.join("a tone.wav"), wav(16000, &gated_tone(6.0, 16000, 2.0))).unwrap();
-    std::fs::write(clips.join("short.wav"), wav(16000, &gated_tone(0.4, 16000, 1.0))).unwrap();
+    std::fs::write(
+        clips.join("a tone.wav"),
+        wav(16000, &gated_tone(6.0, 16000, 2.0)),
+    )
+    .unwrap();
+    std::fs::write(
+        clips.join("short.wav"),
+        wav(16000, &gated_tone(0.4, 16000, 1.0)),
+    )
+    .unwrap();
     std::fs::write(clips.join("broken.wav"), b"RIFF....WAVEjunk").unwrap();
     let out_dir = dir.path().join("reports");
     let out = report(&dev_model(), &out_dir, &[clips.as_os_str()]);
@@ -128,7 +138,10 @@ fn pages_are_named_indexed_and_self_contained() {
     let index = std::fs::read_to_string(out_dir.join("index.html")).unwrap();
     assert_self_contained(&index, "index.html");
     for name in &names {
-        assert!(index.contains(&format!("href=\"{name}\"")), "index lacks {name}");
+        assert!(
+            index.contains(&format!("href=\"{name}\"")),
+            "index lacks {name}"
+        );
     }
     for verdict in ["error", "not_applicable"] {
         assert!(index.contains(verdict), "index lacks {verdict}");
@@ -143,8 +156,14 @@ fn pages_are_named_indexed_and_self_contained() {
     }
     let tone = std::fs::read_to_string(&pages(&out_dir)[0]).unwrap();
     assert!(tone.contains("<svg"), "the timeline is inline SVG");
-    assert!(tone.contains("class=\"wave\""), "the waveform envelope is drawn");
-    assert!(tone.contains("class=\"ns\""), "non-speech windows are shaded");
+    assert!(
+        tone.contains("class=\"wave\""),
+        "the waveform envelope is drawn"
+    );
+    assert!(
+        tone.contains("class=\"ns\""),
+        "non-speech windows are shaded"
+    );
     assert!(tone.contains(&format!("{} bytes", 44 + 2 * 6 * 16000)));
     let broken = std::fs::read_to_string(&pages(&out_dir)[1]).unwrap();
     assert!(broken.contains("VERDICT: error") && broken.contains("could not be read"));
@@ -205,7 +224,10 @@ fn hostile_file_names_are_escaped() {
         assert_self_contained(&html, file);
         assert!(!html.contains("<img"), "raw markup from the file name");
         assert!(!html.contains("<!--'"), "raw comment from the file name");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;!--"), "escaped name shown");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;!--"),
+            "escaped name shown"
+        );
     }
 }
 
@@ -225,7 +247,10 @@ fn non_utf8_paths_get_pages() {
     let file = page.file_name().unwrap().to_str().unwrap().to_string();
     assert!(file.starts_with("0001-caf___-"), "{file}");
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(html.contains("caf\u{fffd} \u{fffd}.wav"), "lossy name shown");
+    assert!(
+        html.contains("caf\u{fffd} \u{fffd}.wav"),
+        "lossy name shown"
+    );
 }
 
 /// A copy of the development model whose manifest carries `evaluation` and `coverage` blocks
@@ -311,8 +336,15 @@ fn a_manifest_without_blocks_says_so() {
 #[test]
 fn help_coverage_comes_from_the_shipped_manifest() {
     let shipped = voxscreen::model::shipped_manifest().unwrap();
-    let coverage = shipped.coverage.as_ref().expect("shipped manifest has coverage");
-    for args in [&["--help"][..], &["screen", "--help"][..], &["report", "--help"][..]] {
+    let coverage = shipped
+        .coverage
+        .as_ref()
+        .expect("shipped manifest has coverage");
+    for args in [
+        &["--help"][..],
+        &["screen", "--help"][..],
+        &["report", "--help"][..],
+    ] {
         let text = String::from_utf8(voxscreen(args).stdout).unwrap();
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains(&shipped.evaluation[0].set), "{args:?}");
