@@ -18,6 +18,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     from . import _native, _ort_library
 
     args = list(sys.argv if argv is None else argv)
+    # Usage and help name the command as the binary does (also under `python -m voxscreen._cli`).
+    args[:1] = ["voxscreen"]
     # While Rust runs, Ctrl-C and a closed pipe end the process as they end the binary's;
     # Python's own handlers would only run after the whole batch.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
