@@ -45,24 +45,21 @@ pub fn now_utc() -> String {
     humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
-fn environment() -> &'static Environment<'static> {
-    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+/// The templates, compiled once (they are built into the binary; a syntax error in one is a
+/// bug that every render then reports).
+fn environment() -> Result<&'static Environment<'static>, RenderError> {
+    static ENV: OnceLock<Result<Environment<'static>, RenderError>> = OnceLock::new();
     ENV.get_or_init(|| {
         // Names ending in .html are HTML-escaped by minijinja's default auto-escape callback.
         let mut env = Environment::new();
-        let templates = [
-            ("style.css", include_str!("../templates/style.css")),
-            ("card.html", include_str!("../templates/card.html")),
-            ("clip.html", include_str!("../templates/clip.html")),
-            ("index.html", include_str!("../templates/index.html")),
-        ];
-        for (name, source) in templates {
-            // The templates are compiled into the binary and covered by tests: a syntax error
-            // there shows up as a render error naming the missing template.
-            let _ = env.add_template(name, source);
-        }
-        env
+        env.add_template("style.css", include_str!("../templates/style.css"))?;
+        env.add_template("card.html", include_str!("../templates/card.html"))?;
+        env.add_template("clip.html", include_str!("../templates/clip.html"))?;
+        env.add_template("index.html", include_str!("../templates/index.html"))?;
+        Ok(env)
     })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
 /// The full HTML document for one clip's report. `manifest` is the manifest of the model that
@@ -74,7 +71,7 @@ pub fn clip_document(
     screened_at: Option<&str>,
 ) -> Result<String, RenderError> {
     let card = ClipCard::new(report, manifest, screened_at);
-    let template = environment().get_template("clip.html")?;
+    let template = environment()?.get_template("clip.html")?;
     Ok(template.render(minijinja::context! { card => Value::from(Serde(&card)) })?)
 }
 
@@ -86,7 +83,7 @@ pub fn clip_fragment(
     screened_at: Option<&str>,
 ) -> Result<String, RenderError> {
     let card = ClipCard::new(report, manifest, screened_at);
-    let template = environment().get_template("card.html")?;
+    let template = environment()?.get_template("card.html")?;
     Ok(template
         .render(minijinja::context! { card => Value::from(Serde(&card)), standalone => true })?)
 }
@@ -142,7 +139,7 @@ pub fn index_document(
         }
     }
     counts.sort();
-    let template = environment().get_template("index.html")?;
+    let template = environment()?.get_template("index.html")?;
     Ok(template.render(minijinja::context! {
         rows => Value::from(Serde(rows)),
         counts => Value::from(Serde(&counts)),
