@@ -295,9 +295,14 @@ impl ClipCard {
 /// Symbol, headline and one explaining paragraph for the verdict.
 fn verdict_words(report: &Report, manifest: Option<&Manifest>) -> (&'static str, String, String) {
     if let Some(err) = &report.error {
+        let why = match err.kind.as_str() {
+            "io" => "the file could not be read",
+            "limit_exceeded" => "the file is beyond the limits set for screening",
+            _ => "the file could not be decoded",
+        };
         return (
             "✕",
-            "Not screened: the file could not be read".into(),
+            format!("Not screened: {why}"),
             format!(
                 "voxscreen could not screen this file ({}): {}. It gives no verdict on it; \
                  nothing can be concluded from this page about the recording.",
@@ -312,7 +317,7 @@ fn verdict_words(report: &Report, manifest: Option<&Manifest>) -> (&'static str,
             let by_run = match (report.longest_synthetic_run, manifest) {
                 (Some(run), Some(m)) if p < m.thresholds.likely_synthetic => format!(
                     " Its overall probability ({p:.3}) is below the threshold, but {:.1} s of it \
-                     in a row ({} to {}) scored above it: a spliced synthetic part.",
+                     in a row ({} to {}) scored above it, as a spliced synthetic passage would.",
                     run.seconds,
                     clock(run.start_s),
                     clock(run.end_s)

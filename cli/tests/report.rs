@@ -166,7 +166,7 @@ fn pages_are_named_indexed_and_self_contained() {
     );
     assert!(tone.contains(&format!("{} bytes", 44 + 2 * 6 * 16000)));
     let broken = std::fs::read_to_string(&pages(&out_dir)[1]).unwrap();
-    assert!(broken.contains("VERDICT: error") && broken.contains("could not be read"));
+    assert!(broken.contains("VERDICT: error") && broken.contains("Not screened: the file"));
     let short = std::fs::read_to_string(&pages(&out_dir)[2]).unwrap();
     assert!(short.contains("VERDICT: not_applicable") && short.contains("not enough speech"));
 }
