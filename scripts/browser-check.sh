@@ -38,7 +38,7 @@ for page in "$out"/reports/*.html; do
   pdf="$out/$name.pdf"
   chrome --no-pdf-header-footer --print-to-pdf="$pdf" "file://$page" >/dev/null
   [ -s "$pdf" ] || { echo "FAIL $name: no PDF"; fail=1; continue; }
-  pdftotext "$pdf" "$out/$name.txt"
+  pdftotext -raw "$pdf" "$out/$name.txt"   # content order: a wrapped table cell stays together
   pdftotext -bbox "$pdf" "$out/$name.bbox.html"
   python3 - "$page" "$out/$name.dom" "$out/$name.txt" "$out/$name.bbox.html" <<'EOF' || fail=1
 import html, re, sys
