@@ -7,3 +7,10 @@ source "$root/scripts/setup.sh"
 cd "$root"
 cargo build --release -p voxscreen-cli
 ./target/release/voxscreen screen examples/clips "$@"
+# The binary finds ONNX Runtime in the project's .venv (beside target/), with no variable set.
+cat <<'TXT'
+
+Next (from this folder):
+  ./target/release/voxscreen report examples/clips --out reports   # one HTML page per file + reports/index.html
+  pipx install ./python                                            # puts `voxscreen` on PATH (with ONNX Runtime)
+TXT

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what voxscreen needs to build and run on a fresh Debian machine, idempotently:
 #  - Debian: cmake + pkg-config (libopus is built from source by the opus adapter), ffmpeg
-#    (test-fixture and example scripts only);
+#    (test-fixture and example scripts only), pipx (`pipx install ./python` puts the
+#    `voxscreen` command on PATH);
 #  - a virtualenv .venv with onnxruntime==1.31.1 (its libonnxruntime.so is what voxscreen loads;
 #    nothing is downloaded at run time) and the Python test tools.
 # Source it or run it; it prints the ORT_DYLIB_PATH to use.
@@ -10,7 +11,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 need_apt=()
-for pkg in cmake pkg-config ffmpeg; do
+for pkg in cmake pkg-config ffmpeg pipx; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -85,6 +85,89 @@ pub struct Manifest {
     /// Training facts (free-form, for the record).
     #[serde(default)]
     pub training: serde_json::Value,
+    /// Error rates measured on evaluation sets (written by `training/card.py`); empty when the
+    /// manifest carries none.
+    #[serde(default)]
+    pub evaluation: Vec<EvaluationSet>,
+    /// What the model was trained on, and what it does not cover (written by
+    /// `training/card.py` from `training/coverage.json`).
+    #[serde(default)]
+    pub coverage: Option<Coverage>,
+}
+
+/// Error rates of the model on one evaluation set, at the manifest's thresholds. Rates are
+/// fractions in [0, 1]; `None` where the set cannot give one (e.g. no synthetic clip scored).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rates {
+    /// Genuine clips in the set.
+    pub genuine_clips: u64,
+    /// Synthetic clips in the set.
+    pub synthetic_clips: u64,
+    /// Equal error rate of the clip probability.
+    #[serde(default)]
+    pub eer: Option<f64>,
+    /// Area under the ROC curve of the clip probability.
+    #[serde(default)]
+    pub auc: Option<f64>,
+    /// Share of genuine clips called `likely_synthetic`.
+    #[serde(default)]
+    pub genuine_false_positive_rate: Option<f64>,
+    /// Share of synthetic clips not called `likely_synthetic`.
+    #[serde(default)]
+    pub miss_rate: Option<f64>,
+    /// Share of scored synthetic clips called `likely_synthetic`.
+    #[serde(default)]
+    pub synthetic_caught: Option<f64>,
+}
+
+/// The rates of one generator family within an [`EvaluationSet`] (against all its genuine clips).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyRates {
+    /// Generator family (e.g. `tts`, `resynth`).
+    pub family: String,
+    /// The family's rates.
+    #[serde(flatten)]
+    pub rates: Rates,
+}
+
+/// One entry of the manifest's `evaluation` block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluationSet {
+    /// Short name of the set (e.g. `demo-public`).
+    pub set: String,
+    /// What the set holds and where it came from.
+    #[serde(default)]
+    pub description: String,
+    /// True for material from outside the training corpus (real-world generators and
+    /// recordings), false for held-out parts of the training corpus.
+    #[serde(default)]
+    pub real_world: bool,
+    /// The whole set's rates.
+    #[serde(flatten)]
+    pub rates: Rates,
+    /// Rates per generator family.
+    #[serde(default)]
+    pub by_family: Vec<FamilyRates>,
+    /// The command that measured them.
+    #[serde(default)]
+    pub command: String,
+}
+
+/// The manifest's `coverage` block: what the model learned and what it does not cover.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Languages of the genuine training speech (ISO 639-1 codes).
+    #[serde(default)]
+    pub genuine_languages: Vec<String>,
+    /// Where the genuine training speech came from.
+    #[serde(default)]
+    pub genuine_sources: String,
+    /// Generator families of the synthetic training speech.
+    #[serde(default)]
+    pub generator_families: Vec<String>,
+    /// What the model is known not to cover.
+    #[serde(default)]
+    pub not_covered: String,
 }
 
 impl Manifest {
@@ -121,6 +204,20 @@ impl Manifest {
         }
         Ok(())
     }
+}
+
+/// The JSON text of the shipped model's manifest (`models/default.json`).
+#[cfg(feature = "default-model")]
+const SHIPPED_MANIFEST: &str = include_str!("../models/default.json");
+
+/// The shipped model's manifest alone, parsed and validated without checking the ONNX bytes
+/// (for help texts and reports that need its coverage and error rates, not the model).
+#[cfg(feature = "default-model")]
+pub fn shipped_manifest() -> Result<Manifest> {
+    let manifest: Manifest = serde_json::from_str(SHIPPED_MANIFEST)
+        .map_err(|e| Error::Model(format!("invalid manifest: {e}")))?;
+    manifest.validate()?;
+    Ok(manifest)
 }
 
 /// A verified model: manifest plus ONNX bytes whose sha256 matches the manifest.
@@ -175,9 +272,8 @@ impl Model {
     /// The model shipped with voxscreen, embedded in the binary.
     #[cfg(feature = "default-model")]
     pub fn shipped() -> Result<Model> {
-        const MANIFEST: &str = include_str!("../models/default.json");
         const ONNX: &[u8] = include_bytes!("../models/default.onnx");
-        Model::from_bytes(MANIFEST, ONNX.to_vec())
+        Model::from_bytes(SHIPPED_MANIFEST, ONNX.to_vec())
     }
 
     /// The model's manifest.

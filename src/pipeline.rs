@@ -10,7 +10,7 @@ use crate::decode::{Decoder, StreamInfo};
 use crate::error::{Error, Result};
 use crate::limits::Limits;
 use crate::model::Manifest;
-use crate::report::AudioInfo;
+use crate::report::{AudioInfo, Envelope, EnvelopeBuilder};
 use crate::resample::Resampler;
 use crate::segment::{Segmenter, SpeechFrames, Vad, WindowSpan};
 
@@ -70,6 +70,8 @@ pub struct StreamFacts {
     pub clipped: bool,
     /// Whether the source was stored with a lossy codec.
     pub lossy: bool,
+    /// The waveform's bounded outline at the source rate.
+    pub envelope: Envelope,
 }
 
 /// Streams `input` through decoding, resampling to the model rate and windowing, calling
@@ -88,6 +90,7 @@ pub fn stream_windows(
     let mut vad = Vad::new(rate);
     let mut bandwidth = BandwidthMeter::new(rate);
     let mut clip = ClipMeter::default();
+    let mut envelope = EnvelopeBuilder::default();
     let mut chunk = Vec::new();
     let mut resampled = Vec::new();
     let mut source_samples: u64 = 0;
@@ -106,6 +109,7 @@ pub fn stream_windows(
         let more = source.read(&mut chunk)?;
         source_samples += chunk.len() as u64;
         clip.push(&chunk);
+        envelope.push(&chunk);
         if more {
             resampler.process(&chunk, &mut resampled)?;
         } else {
@@ -142,6 +146,7 @@ pub fn stream_windows(
         speech: vad.finish(),
         clipped: clip.is_clipped(),
         lossy: info.lossy,
+        envelope: envelope.finish(info.sample_rate),
     })
 }
 

@@ -1,7 +1,9 @@
 //! Finding and loading the ONNX Runtime shared library (never downloaded).
 //!
 //! The library is looked up, in order, at `ORT_DYLIB_PATH`, inside the `onnxruntime` Python
-//! package (asked through `python3`), and in the system library paths. ONNX Runtime allows one
+//! package of an active virtualenv, of a `.venv` in a folder holding the running executable
+//! (so `target/release/voxscreen` finds the project's `.venv`), of `python3`, and in the system
+//! library paths. ONNX Runtime allows one
 //! environment per process, so it is created once and kept for the life of the process.
 
 use std::path::{Path, PathBuf};
@@ -19,9 +21,11 @@ static ENVIRONMENT: OnceLock<
 
 /// What to do when the library cannot be found, shown in every runtime error.
 pub const INSTALL_HINT: &str =
-    "install it with `pip install onnxruntime==1.31.1` (voxscreen finds \
-the library inside that Python package through `python3`), or point ORT_DYLIB_PATH at \
-libonnxruntime.so.1.31.1 (for example the file in site-packages/onnxruntime/capi/)";
+    "install voxscreen with `pipx install ./python` (its `voxscreen` command brings ONNX Runtime), \
+or install it with `pip install onnxruntime==1.31.1` (voxscreen finds the library inside that \
+Python package through `python3`, an active virtualenv, or a `.venv` in a folder above the \
+executable), or point ORT_DYLIB_PATH at libonnxruntime.so.1.31.1 (for example the file in \
+site-packages/onnxruntime/capi/)";
 
 /// Loads ONNX Runtime from `path`, or from the first library found by [`find_library`] when
 /// `path` is `None`, and creates the process-wide environment. Later calls return the same
@@ -56,8 +60,10 @@ pub fn loaded_library() -> Option<&'static Path> {
     }
 }
 
-/// Looks for `libonnxruntime` at `ORT_DYLIB_PATH`, in the `onnxruntime` Python package, then in
-/// the usual system library folders.
+/// Looks for `libonnxruntime` at `ORT_DYLIB_PATH`, in the `onnxruntime` package of an active
+/// virtualenv, of a `.venv` beside the executable or in a folder above it, of `python3`, then
+/// in the usual system library folders. The current directory is never searched: screening
+/// files in a folder someone else prepared must not load a library from it.
 pub fn find_library() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ORT_DYLIB_PATH") {
         let p = PathBuf::from(p);
@@ -65,27 +71,58 @@ pub fn find_library() -> Option<PathBuf> {
             return Some(p);
         }
     }
-    python_package_dirs()
-        .into_iter()
+    let venv = std::env::var_os("VIRTUAL_ENV").map(|v| PathBuf::from(v).join("bin").join("python"));
+    venv.into_iter()
+        .flat_map(|python| python_package_dir(&python))
+        .chain(executable_venv_dirs())
+        .chain(python_package_dir(Path::new("python3")))
         .chain(system_dirs())
         .find_map(|dir| library_in(&dir))
 }
 
-/// Folders `onnxruntime/capi` of the Python interpreters on PATH (and of an active virtualenv).
-fn python_package_dirs() -> Vec<PathBuf> {
-    let mut pythons: Vec<PathBuf> = Vec::new();
-    if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
-        pythons.push(PathBuf::from(venv).join("bin").join("python"));
-    }
-    pythons.push(PathBuf::from("python3"));
+/// The folder `onnxruntime/capi` of the package that `python` imports, if it has one.
+fn python_package_dir(python: &Path) -> Option<PathBuf> {
     let script = "import os, onnxruntime; print(os.path.join(os.path.dirname(onnxruntime.__file__), 'capi'))";
-    pythons
-        .iter()
-        .filter_map(|python| Command::new(python).args(["-c", script]).output().ok())
-        .filter(|out| out.status.success())
-        .filter_map(|out| String::from_utf8(out.stdout).ok())
-        .map(|s| PathBuf::from(s.trim()))
+    let out = Command::new(python).args(["-c", script]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let text = String::from_utf8(out.stdout).ok()?;
+    Some(PathBuf::from(text.trim()))
+}
+
+/// `.venv/lib/python*/site-packages/onnxruntime/capi` of every `.venv` in a folder holding the
+/// running executable (nearest first): `target/release/voxscreen` finds the project's `.venv`.
+fn executable_venv_dirs() -> Vec<PathBuf> {
+    let Some(exe) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.canonicalize().ok())
+    else {
+        return Vec::new();
+    };
+    exe.ancestors()
+        .skip(1)
+        .flat_map(|dir| venv_capi_dirs(&dir.join(".venv")))
         .collect()
+}
+
+/// The `onnxruntime/capi` folders inside a virtualenv (one per Python version it holds).
+fn venv_capi_dirs(venv: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(venv.join("lib")) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("python"))
+        })
+        .map(|p| p.join("site-packages").join("onnxruntime").join("capi"))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
 }
 
 fn system_dirs() -> Vec<PathBuf> {

@@ -74,8 +74,12 @@ impl Screener {
 
     /// Screens an audio or video file.
     pub fn screen_path(&self, path: &Path) -> Result<Report> {
-        let sha256 = file_sha256(path, &self.limits)?;
-        self.screen(Input::Path(path), Some(path.display().to_string()), sha256)
+        let identity = file_identity(path, &self.limits)?;
+        self.screen(
+            Input::Path(path),
+            Some(path.display().to_string()),
+            identity,
+        )
     }
 
     /// Screens the bytes of an encoded file; `name` (a path or file name) is reported and its
@@ -84,11 +88,14 @@ impl Screener {
         let extension = name
             .and_then(|n| Path::new(n).extension())
             .and_then(|e| e.to_str());
-        let sha256 = to_hex(&Sha256::digest(bytes));
+        let identity = Identity {
+            sha256: to_hex(&Sha256::digest(bytes)),
+            size_bytes: bytes.len() as u64,
+        };
         self.screen(
             Input::Bytes(bytes, extension),
             name.map(str::to_string),
-            sha256,
+            identity,
         )
     }
 
@@ -98,8 +105,11 @@ impl Screener {
         for x in samples {
             hasher.update(x.to_le_bytes());
         }
-        let sha256 = to_hex(&hasher.finalize());
-        self.screen(Input::Samples(samples, sample_rate), None, sha256)
+        let identity = Identity {
+            sha256: to_hex(&hasher.finalize()),
+            size_bytes: std::mem::size_of_val(samples) as u64,
+        };
+        self.screen(Input::Samples(samples, sample_rate), None, identity)
     }
 
     /// The report filed for an input that could not be screened.
@@ -108,6 +118,7 @@ impl Screener {
             schema_version: SCHEMA_VERSION,
             path,
             sha256: None,
+            size_bytes: None,
             verdict: None,
             probability_synthetic: None,
             reason: None,
@@ -117,6 +128,7 @@ impl Screener {
             model: self.model_info.clone(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             timeline: Vec::new(),
+            envelope: None,
             error: Some(ErrorInfo {
                 kind: error.kind().to_string(),
                 message: error.to_string(),
@@ -124,18 +136,30 @@ impl Screener {
         }
     }
 
-    /// Screens a file and files any failure as an error report. A panic, which no input should
-    /// cause, is caught too so that a batch never stops for one file.
+    /// Screens a file and files any failure as an error report (with the file's sha256 and
+    /// size when it could be read, so a failed file is identified too). A panic, which no input
+    /// should cause, is caught too so that a batch never stops for one file.
     pub fn report_for_path(&self, path: &Path) -> Report {
         let name = || Some(path.display().to_string());
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.screen_path(path))) {
-            Ok(Ok(report)) => report,
+        let identity = match file_identity(path, &self.limits) {
+            Ok(identity) => identity,
+            Err(e) => return self.error_report(name(), &e),
+        };
+        let known = identity.clone();
+        let screened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.screen(Input::Path(path), name(), identity)
+        }));
+        let mut report = match screened {
+            Ok(Ok(report)) => return report,
             Ok(Err(e)) => self.error_report(name(), &e),
             Err(_) => self.error_report(
                 name(),
                 &Error::Decode("internal error (panic) while screening this file".into()),
             ),
-        }
+        };
+        report.sha256 = Some(known.sha256);
+        report.size_bytes = Some(known.size_bytes);
+        report
     }
 
     /// Screens the bytes of a file read from `name` (reported as its path, its extension the
@@ -187,7 +211,7 @@ impl Screener {
         }
     }
 
-    fn screen(&self, input: Input<'_>, path: Option<String>, sha256: String) -> Result<Report> {
+    fn screen(&self, input: Input<'_>, path: Option<String>, identity: Identity) -> Result<Report> {
         let manifest = self.manifest();
         let rate = manifest.sample_rate as f64;
         let rows = self.extractor.n_rows();
@@ -271,7 +295,8 @@ impl Screener {
         Ok(Report {
             schema_version: SCHEMA_VERSION,
             path,
-            sha256: Some(sha256),
+            sha256: Some(identity.sha256),
+            size_bytes: Some(identity.size_bytes),
             verdict: Some(verdict),
             probability_synthetic: probability,
             reason,
@@ -281,13 +306,21 @@ impl Screener {
             model: self.model_info.clone(),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             timeline,
+            envelope: Some(facts.envelope),
             error: None,
         })
     }
 }
 
-/// sha256 of a file, read in blocks (refuses files over the size limit before reading).
-fn file_sha256(path: &Path, limits: &Limits) -> Result<String> {
+/// What identifies the screened bytes in a report.
+#[derive(Debug, Clone)]
+struct Identity {
+    sha256: String,
+    size_bytes: u64,
+}
+
+/// sha256 and size of a file, read in blocks (refuses files over the size limit before reading).
+fn file_identity(path: &Path, limits: &Limits) -> Result<Identity> {
     let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
@@ -302,12 +335,17 @@ fn file_sha256(path: &Path, limits: &Limits) -> Result<String> {
     }
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
+    let mut size_bytes = 0u64;
     loop {
         let n = file.read(&mut buffer).map_err(io)?;
         if n == 0 {
             break;
         }
+        size_bytes += n as u64;
         hasher.update(&buffer[..n]);
     }
-    Ok(to_hex(&hasher.finalize()))
+    Ok(Identity {
+        sha256: to_hex(&hasher.finalize()),
+        size_bytes,
+    })
 }

@@ -132,9 +132,10 @@ fn model(sha: &str) -> ModelInfo {
 
 fn report(path: &Path, verdict: Option<Verdict>, p: Option<f64>, err: Option<&str>) -> Report {
     Report {
-        schema_version: 1,
+        schema_version: voxscreen::report::SCHEMA_VERSION,
         path: Some(path.display().to_string()),
         sha256: None,
+        size_bytes: None,
         verdict,
         probability_synthetic: p,
         reason: None,
@@ -144,6 +145,7 @@ fn report(path: &Path, verdict: Option<Verdict>, p: Option<f64>, err: Option<&st
         model: model("m1"),
         tool_version: "0".into(),
         timeline: vec![],
+        envelope: None,
         error: err.map(|k| ErrorInfo {
             kind: k.into(),
             message: "x".into(),

@@ -266,3 +266,31 @@ fn a_missing_model_exits_three() {
     assert_eq!(code(&out), 3, "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!out.stderr.is_empty());
 }
+
+#[test]
+fn the_binary_finds_onnx_runtime_in_the_project_venv() {
+    // scripts/setup.sh makes .venv beside target/; the binary must find its ONNX Runtime with
+    // no variable set and no python3 on PATH (as after scripts/screen-examples.sh).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let exe = Path::new(env!("CARGO_BIN_EXE_voxscreen"));
+    let inside = match (root.canonicalize(), exe.canonicalize()) {
+        (Ok(r), Ok(e)) => e.starts_with(&r),
+        _ => false,
+    };
+    if !root.join(".venv/lib").is_dir() || !inside {
+        eprintln!("skipped: no .venv in the project, or the binary is built outside it");
+        return;
+    }
+    let out = Command::new(exe)
+        .args(["screen", "--json", "--no-progress", "--model"])
+        .arg(dev_model())
+        .arg(fixture("pcm_s16.wav"))
+        .env_remove("ORT_DYLIB_PATH")
+        .env_remove("VIRTUAL_ENV")
+        .env_remove("LD_LIBRARY_PATH")
+        .env("PATH", "/nonexistent")
+        .current_dir(std::env::temp_dir())
+        .output()
+        .expect("runs voxscreen");
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -7,6 +7,7 @@
 //! package `voxscreen` (python/voxscreen/) wraps these functions in the public API.
 
 use std::any::Any;
+use std::ffi::OsString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -649,6 +650,64 @@ fn eval_report(
     serde_json::to_string(&report).map_err(|e| PyRuntimeError::new_err(e.to_string()))
 }
 
+// ---------------------------------------------------------------------------------------------
+// The command line and the HTML report
+
+/// Runs the `voxscreen` command line (crate `voxscreen-cli`, the same code as the Rust binary)
+/// with `argv` (argv[0] is the program name) and returns its exit status. ONNX Runtime is
+/// loaded from `library` (the package's `onnxruntime`), so no environment variable is needed.
+#[pyfunction]
+#[pyo3(signature = (argv, library=None))]
+fn cli_main(py: Python<'_>, argv: Vec<OsString>, library: Option<PathBuf>) -> PyResult<i32> {
+    let outcome = py.detach(move || {
+        catch_unwind(AssertUnwindSafe(|| {
+            if let Some(lib) = library {
+                // A failure is kept by the runtime and reported (exit status 3) by the command
+                // that needs the model.
+                let _ = voxscreen::runtime::init(Some(&lib));
+            }
+            voxscreen_cli::run(argv)
+        }))
+    });
+    outcome.map_err(|payload| {
+        exception(
+            py,
+            INTERNAL,
+            format!(
+                "internal error in voxscreen (please report): {}",
+                panic_message(&*payload)
+            ),
+        )
+    })
+}
+
+/// The HTML report of a report given as JSON text: the full document, or with `fragment` the
+/// card alone (for a notebook). `model` is the manifest (or .onnx) of the model that screened
+/// it (None: the shipped model); `screened_at` the screening time (UTC) to print.
+#[pyfunction]
+#[pyo3(signature = (report_json, model=None, screened_at=None, fragment=false))]
+fn report_html(
+    py: Python<'_>,
+    report_json: &str,
+    model: Option<PathBuf>,
+    screened_at: Option<String>,
+    fragment: bool,
+) -> PyResult<String> {
+    let report: Report = serde_json::from_str(report_json)
+        .map_err(|e| input_error(py, format!("not a voxscreen report: {e}")))?;
+    let manifest = run_detached(py, move || match model {
+        None => voxscreen::model::shipped_manifest(),
+        Some(p) => Model::from_path(&p).map(|m| m.manifest().clone()),
+    })?;
+    let render = if fragment {
+        voxscreen_cli::html::clip_fragment
+    } else {
+        voxscreen_cli::html::clip_document
+    };
+    render(&report, Some(&manifest), screened_at.as_deref())
+        .map_err(|e| exception(py, INTERNAL, e.to_string()))
+}
+
 #[pymodule]
 fn _voxscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScreener>()?;
@@ -661,5 +720,7 @@ fn _voxscreen(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(features, m)?)?;
     m.add_function(wrap_pyfunction!(eval_files, m)?)?;
     m.add_function(wrap_pyfunction!(eval_report, m)?)?;
+    m.add_function(wrap_pyfunction!(cli_main, m)?)?;
+    m.add_function(wrap_pyfunction!(report_html, m)?)?;
     Ok(())
 }

@@ -18,6 +18,7 @@ KEYS = {
     "schema_version",
     "path",
     "sha256",
+    "size_bytes",
     "verdict",
     "probability_synthetic",
     "reason",
@@ -27,6 +28,7 @@ KEYS = {
     "model",
     "tool_version",
     "timeline",
+    "envelope",
     "error",
 }
 
@@ -35,7 +37,7 @@ def check_result(r, duration=None, rate=None):
     assert isinstance(r, voxscreen.Result)
     assert r.error is None
     assert r.verdict in VERDICTS
-    assert r.schema_version == 1
+    assert r.schema_version == 2
     assert r.tool_version == voxscreen.__version__
     assert isinstance(r.sha256, str) and len(r.sha256) == 64
     assert isinstance(r.flags, list)
@@ -231,7 +233,8 @@ def test_result_attributes_match_dict(clips):
     r = voxscreen.screen(clips["mono16k"])
     d = r.to_dict()
     for name in ("verdict", "probability_synthetic", "reason", "flags", "longest_synthetic_run",
-                 "audio", "model", "path", "sha256", "tool_version", "schema_version", "error"):
+                 "audio", "model", "path", "sha256", "size_bytes", "envelope", "tool_version",
+                 "schema_version", "error"):
         assert getattr(r, name) == d[name], name
     tl = r.timeline
     assert len(tl) == len(d["timeline"])

@@ -13,6 +13,7 @@ this package converts arguments and results.
 from __future__ import annotations
 
 import copy
+import datetime
 import glob
 import importlib.util
 import json
@@ -106,14 +107,22 @@ class Result:
     3.0
     """
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_model_path", "_screened_at")
 
-    def __init__(self, data: Dict[str, Any]) -> None:
+    def __init__(
+        self,
+        data: Dict[str, Any],
+        model_path: Optional[str] = None,
+        screened_at: Optional[str] = None,
+    ) -> None:
         self._data = data
+        # The model that screened it (None: the shipped one) and when: for to_html().
+        self._model_path = model_path
+        self._screened_at = screened_at
 
     @classmethod
-    def _from_json(cls, text: str) -> "Result":
-        return cls(json.loads(text))
+    def _from_json(cls, text: str, model_path: Optional[str] = None) -> "Result":
+        return cls(json.loads(text), model_path, _utc_now())
 
     # The CLI's JSON fields -------------------------------------------------------------------
     @property
@@ -127,6 +136,17 @@ class Result:
     @property
     def sha256(self) -> Optional[str]:
         return self._data.get("sha256")
+
+    @property
+    def size_bytes(self) -> Optional[int]:
+        return self._data.get("size_bytes")
+
+    @property
+    def envelope(self) -> Optional[Dict[str, Any]]:
+        """The waveform's outline: ``min``/``max`` per block of ``samples_per_point`` samples
+        (at most 1,000 pairs), ``seconds_per_point``; None when decoding failed."""
+        envelope = self._data.get("envelope")
+        return copy.deepcopy(envelope) if envelope is not None else None
 
     @property
     def verdict(self) -> Optional[str]:
@@ -191,6 +211,20 @@ class Result:
         """The report as JSON text (keyword arguments go to :func:`json.dumps`)."""
         return json.dumps(self._data, **kwargs)
 
+    def to_html(self) -> str:
+        """The self-contained HTML report of ``voxscreen report`` for this clip (same renderer):
+        verdict and what it does not mean, the model's coverage and measured error rates,
+        timeline over the waveform, flags explained, evidence identity. Save it to a ``.html``
+        file to file or forward it; it needs no network and prints on A4."""
+        return _native.report_html(json.dumps(self._data), self._model_path, self._screened_at, False)
+
+    def _repr_html_(self) -> Optional[str]:
+        """The same report as a card, for inline display in a notebook."""
+        try:
+            return _native.report_html(json.dumps(self._data), self._model_path, self._screened_at, True)
+        except Error:
+            return None
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
             return NotImplemented
@@ -217,6 +251,11 @@ class Result:
         if self.path is not None:
             parts.append(f"path={self.path!r}")
         return f"<voxscreen.Result {' '.join(parts)}>"
+
+
+def _utc_now() -> str:
+    """The current time in UTC as the HTML reports print it (``2026-12-08T00:28:26Z``)."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _many_row(report: Dict[str, Any]) -> Dict[str, Any]:
@@ -314,6 +353,7 @@ class Screener:
     def __init__(self, model_path: Union[str, "os.PathLike[str]", None] = None) -> None:
         global _screeners_created
         path = os.fspath(model_path) if model_path is not None else None
+        self._path = path
         self._native = _native._Screener(path, _ort_library())
         self._model: Dict[str, str] = json.loads(self._native.model_info())
         with _created_lock:
@@ -331,7 +371,7 @@ class Screener:
 
     def screen(self, source: Any, *, sample_rate: Optional[int] = None) -> Result:
         """Screens one clip; see :func:`voxscreen.screen`."""
-        return Result._from_json(self._native.screen(source, sample_rate))
+        return Result._from_json(self._native.screen(source, sample_rate), self._path)
 
     def screen_many(
         self,

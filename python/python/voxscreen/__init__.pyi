@@ -86,7 +86,12 @@ class Result:
     1      1.0    3.0    True                  0.052
     """
 
-    def __init__(self, data: Dict[str, Any]) -> None: ...
+    def __init__(
+        self,
+        data: Dict[str, Any],
+        model_path: Optional[str] = None,
+        screened_at: Optional[str] = None,
+    ) -> None: ...
     @property
     def schema_version(self) -> int: ...
     @property
@@ -95,6 +100,12 @@ class Result:
     @property
     def sha256(self) -> Optional[str]:
         """sha256 of the file's bytes (of the little-endian float32 mono samples for arrays)."""
+    @property
+    def size_bytes(self) -> Optional[int]:
+        """Size of the file in bytes (of the little-endian float32 mono samples for arrays)."""
+    @property
+    def envelope(self) -> Optional[Dict[str, Any]]:
+        """Waveform outline: samples_per_point, seconds_per_point, min, max (<= 1,000 pairs)."""
     @property
     def verdict(self) -> Optional[Verdict]: ...
     @property
@@ -120,6 +131,9 @@ class Result:
     def to_dict(self) -> Dict[str, Any]:
         """Exactly the CLI's JSON object for this clip (a new dict)."""
     def to_json(self, **kwargs: Any) -> str: ...
+    def to_html(self) -> str:
+        """The self-contained HTML report of ``voxscreen report`` for this clip."""
+    def _repr_html_(self) -> Optional[str]: ...
     def __eq__(self, other: object) -> bool: ...
 
 class Screener:
