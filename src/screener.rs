@@ -88,10 +88,7 @@ impl Screener {
         let extension = name
             .and_then(|n| Path::new(n).extension())
             .and_then(|e| e.to_str());
-        let identity = Identity {
-            sha256: to_hex(&Sha256::digest(bytes)),
-            size_bytes: bytes.len() as u64,
-        };
+        let identity = bytes_identity(bytes);
         self.screen(
             Input::Bytes(bytes, extension),
             name.map(str::to_string),
@@ -164,19 +161,26 @@ impl Screener {
 
     /// Screens the bytes of a file read from `name` (reported as its path, its extension the
     /// format hint) and files any failure, a panic included, as an error report, as
-    /// [`Screener::report_for_path`] does for a path.
+    /// [`Screener::report_for_path`] does for a path (an error report of bytes within the size
+    /// limit keeps their sha256 and size, as one of a readable file does).
     pub fn report_for_bytes(&self, bytes: &[u8], name: &str) -> Report {
         let screened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             self.screen_bytes(bytes, Some(name))
         }));
-        match screened {
-            Ok(Ok(report)) => report,
+        let mut report = match screened {
+            Ok(Ok(report)) => return report,
             Ok(Err(e)) => self.error_report(Some(name.to_string()), &e),
             Err(_) => self.error_report(
                 Some(name.to_string()),
                 &Error::Decode("internal error (panic) while screening this file".into()),
             ),
+        };
+        if bytes.len() as u64 <= self.limits.max_file_size {
+            let known = bytes_identity(bytes);
+            report.sha256 = Some(known.sha256);
+            report.size_bytes = Some(known.size_bytes);
         }
+        report
     }
 
     /// Screens every path on `threads` worker threads (0 = all cores). Reports come back in
@@ -317,6 +321,14 @@ impl Screener {
 struct Identity {
     sha256: String,
     size_bytes: u64,
+}
+
+/// sha256 and size of bytes held in memory.
+fn bytes_identity(bytes: &[u8]) -> Identity {
+    Identity {
+        sha256: to_hex(&Sha256::digest(bytes)),
+        size_bytes: bytes.len() as u64,
+    }
 }
 
 /// sha256 and size of a file, read in blocks (refuses files over the size limit before reading).

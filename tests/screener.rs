@@ -168,6 +168,12 @@ fn bytes_read_elsewhere_give_the_report_of_the_path() {
         screener.report_for_bytes(&bytes, &name),
         screener.report_for_path(&path)
     );
+    // A file that cannot be decoded: the same error report, with the bytes' sha256 and size.
+    let junk = dir.path().join("broken.mp3");
+    std::fs::write(&junk, b"not audio").unwrap();
+    let from_bytes = screener.report_for_bytes(b"not audio", &junk.display().to_string());
+    assert_eq!(from_bytes, screener.report_for_path(&junk));
+    assert_eq!(from_bytes.size_bytes, Some(9));
     let broken = screener.report_for_bytes(b"not audio", "s3://bucket/broken.mp3");
     assert_eq!(broken.path.as_deref(), Some("s3://bucket/broken.mp3"));
     assert_eq!(broken.error.unwrap().kind, "unsupported_format");
