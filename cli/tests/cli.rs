@@ -1,24 +1,17 @@
 //! The `voxscreen` binary on hostile batches, limits, help and exit statuses
 //! (with the development model, tests/models/dev.json).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn dev_model() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/models/dev.json")
-}
+use common::{code, dev_model, voxscreen, wav};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/fixtures")
         .join(name)
-}
-
-fn voxscreen(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_voxscreen"))
-        .args(args)
-        .output()
-        .expect("runs voxscreen")
 }
 
 /// `voxscreen screen --json --model dev.json --threads 2 <extra…>`.
@@ -43,32 +36,6 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-/// A 16-bit mono PCM WAV (hand-written header).
-fn wav(rate: u32, samples: &[i16]) -> Vec<u8> {
-    let data_len = (samples.len() * 2) as u32;
-    let mut h = Vec::new();
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&(36 + data_len).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&rate.to_le_bytes());
-    h.extend_from_slice(&(rate * 2).to_le_bytes());
-    h.extend_from_slice(&2u16.to_le_bytes());
-    h.extend_from_slice(&16u16.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data_len.to_le_bytes());
-    for s in samples {
-        h.extend_from_slice(&s.to_le_bytes());
-    }
-    h
 }
 
 fn tone(seconds: f64, rate: u32) -> Vec<i16> {

@@ -2,49 +2,12 @@
 //! hostile file names, numbers read from the model manifest, page size of a 4-hour clip,
 //! non-UTF-8 paths, error and not_applicable pages (development model, tests/models/dev.json).
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn dev_model() -> PathBuf {
-    repo().join("tests/models/dev.json")
-}
-
-fn voxscreen<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_voxscreen"))
-        .args(args)
-        .output()
-        .expect("runs voxscreen")
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally")
-}
-
-/// A 16-bit mono PCM WAV (hand-written header).
-fn wav(rate: u32, samples: &[i16]) -> Vec<u8> {
-    let data_len = (samples.len() * 2) as u32;
-    let mut h = Vec::new();
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&(36 + data_len).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&rate.to_le_bytes());
-    h.extend_from_slice(&(rate * 2).to_le_bytes());
-    h.extend_from_slice(&2u16.to_le_bytes());
-    h.extend_from_slice(&16u16.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data_len.to_le_bytes());
-    for s in samples {
-        h.extend_from_slice(&s.to_le_bytes());
-    }
-    h
-}
+use common::{code, dev_model, repo, voxscreen, wav};
 
 /// A 200 Hz tone that is on for `on_s` seconds, then off for as long, repeatedly.
 fn gated_tone(seconds: f64, rate: u32, on_s: f64) -> Vec<i16> {
