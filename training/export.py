@@ -283,8 +283,8 @@ def main():
     fpr_both = float(np.mean((flag_clip | (runs >= run_s))[g_idx]))
     tpr_clip = float(np.mean(flag_clip[~g_idx]))
     tpr_both = float(np.mean((flag_clip | (runs >= run_s))[~g_idx]))
-    print(f"[export] thresholds: likely_synthetic={t_syn:.6f} (cal genuine FPR {fpr_syn:.4f}), "
-          f"likely_genuine={t_gen:.6f} (cal synthetic at/below {fnr_gen:.4f}), min_synthetic_run_s={run_s} "
+    print(f"[export] thresholds: likely_synthetic={t_syn:.6f} ({cal_name} genuine FPR {fpr_syn:.4f}), "
+          f"likely_genuine={t_gen:.6f} ({cal_name} synthetic at/below {fnr_gen:.4f}), min_synthetic_run_s={run_s} "
           f"(genuine FPR clip-or-run {fpr_both:.4f}; synthetic flagged {tpr_clip:.4f} -> {tpr_both:.4f})", flush=True)
 
     # ---- development metrics
@@ -335,10 +335,10 @@ def main():
     train_minutes = round(float(hist.get("train_seconds", ck["state"].get("train_seconds", 0.0))) / 60.0, 2)
     src = (f"{cal_name} split clip-level calibrated probabilities (clip = mean speech-window logit), {n_g} genuine / "
            f"{n_s} synthetic clips: likely_synthetic = smallest threshold with <= 5% of genuine clips at or above "
-           f"(cal FPR {fpr_syn:.4f}); likely_genuine = largest threshold with <= 10% of synthetic clips at or below "
-           f"(cal {fnr_gen:.4f}); min_synthetic_run_s = shortest run (end of last - start of first window) of "
-           f"consecutive speech windows with window p >= likely_synthetic keeping cal genuine FPR of clip rule OR "
-           f"run rule <= 5% (cal FPR {fpr_both:.4f}, synthetic flagged {tpr_both:.4f} vs {tpr_clip:.4f} by the "
+           f"({cal_name} FPR {fpr_syn:.4f}); likely_genuine = largest threshold with <= 10% of synthetic clips at or below "
+           f"({cal_name} {fnr_gen:.4f}); min_synthetic_run_s = shortest run (end of last - start of first window) of "
+           f"consecutive speech windows with window p >= likely_synthetic keeping {cal_name} genuine FPR of clip rule OR "
+           f"run rule <= 5% ({cal_name} FPR {fpr_both:.4f}, synthetic flagged {tpr_both:.4f} vs {tpr_clip:.4f} by the "
            f"clip rule alone).")
     if note:
         src += " " + note + "."
